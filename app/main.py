@@ -1,0 +1,93 @@
+"""The application factory: settings in, a configured FastAPI app out."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
+from fastapi_offline import FastAPIOffline
+
+from app import problem_handlers
+from app.core.config import Settings, get_settings
+from app.core.db import make_engine, make_sessionmaker
+from app.core.logging import configure_logging
+from app.middleware import RequestContextMiddleware
+from app.routers import ROUTERS
+from app.schemas.common import ProblemDetail
+
+API_VERSION = "1.0.0"
+DESCRIPTION = """Relais follows work-study learners (*alternants*) for training organisations and
+CFAs: learners, companies and tutors, programmes and cohorts, contracts and their lifecycle, the
+follow-up log, alerts and indicators.
+
+Conventions: cursor pagination (`limit`, `cursor`, `next_cursor`), RFC 9457 problem+json errors,
+`ETag`/`If-Match` optimistic concurrency, `Idempotency-Key` on POST, `external_refs` lookups and
+`PUT …/by-ref/{source}/{ref}` upserts, and an audit log of every change."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    engine = make_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    app = FastAPIOffline(
+        title="Relais API",
+        version=API_VERSION,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        swagger_ui_parameters={"persistAuthorization": True},
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+
+    problem_handlers.install(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["ETag", "Location", "X-Request-ID", "Retry-After"],
+        )
+    app.add_middleware(RequestContextMiddleware)
+    for router in ROUTERS:
+        app.include_router(router)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+                tags=TAGS,
+            )
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            problem = ProblemDetail.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(problem.pop("$defs", {}))
+            components["ProblemDetail"] = problem
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+TAGS = [
+    {"name": "auth", "description": "Sign in, refresh, sign out."},
+    {"name": "users", "description": "People of the organisation and their roles."},
+    {"name": "organisations", "description": "The tenant (the CFA) and its settings."},
+    {"name": "api-clients", "description": "Machine clients (client-credentials grant)."},
+    {"name": "audit-events", "description": "Who changed what, when (read-only)."},
+    {"name": "operations", "description": "Liveness and readiness."},
+]

@@ -1,0 +1,65 @@
+"""The audit log: every change, with who, when and which fields moved from what to what."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.principal import Principal
+from app.core.request_context import request_id_var
+from app.models import AuditEvent, Base
+
+# Never copied into the log.
+SECRET_FIELDS = frozenset({"password_hash", "secret_hash", "token_hash"})
+SKIPPED_FIELDS = SECRET_FIELDS | {"updated_at", "version", "created_at", "organisation_id"}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def snapshot(obj: Base) -> dict[str, Any]:
+    """The object's column values as JSON-ready data, secrets left out."""
+    return {
+        column.key: _jsonable(getattr(obj, column.key))
+        for column in inspect(obj).mapper.column_attrs
+        if column.key not in SKIPPED_FIELDS
+    }
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: {"from": before.get(key), "to": value}
+        for key, value in after.items()
+        if before.get(key) != value
+    }
+
+
+async def record(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    action: str,
+    object_type: str,
+    object_id: str,
+    changes: dict[str, Any] | None = None,
+    organisation_id: str | None = None,
+) -> AuditEvent:
+    event = AuditEvent(
+        organisation_id=organisation_id or principal.organisation_id,
+        actor_type=principal.kind,
+        actor_id=None if principal.kind == "system" else principal.id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        changes=changes or {},
+        request_id=request_id_var.get(),
+    )
+    session.add(event)
+    await session.flush()
+    return event
