@@ -88,6 +88,7 @@ TAGS = [
     {"name": "users", "description": "People of the organisation and their roles."},
     {"name": "organisations", "description": "The tenant (the CFA) and its settings."},
     {"name": "api-clients", "description": "Machine clients (client-credentials grant)."},
+    {"name": "programmes", "description": "Training programmes (RNCP title, diploma)."},
     {"name": "audit-events", "description": "Who changed what, when (read-only)."},
     {"name": "operations", "description": "Liveness and readiness."},
 ]
