@@ -89,6 +89,11 @@ TAGS = [
     {"name": "organisations", "description": "The tenant (the CFA) and its settings."},
     {"name": "api-clients", "description": "Machine clients (client-credentials grant)."},
     {"name": "programmes", "description": "Training programmes (RNCP title, diploma)."},
+    {"name": "cohorts", "description": "Promotions: a programme's group for a period."},
+    {"name": "learners", "description": "Learners, their enrolments, status and timeline."},
+    {"name": "companies", "description": "Host companies and their tutors."},
+    {"name": "contracts", "description": "Contracts, their lifecycle and events."},
+    {"name": "follow-up-entries", "description": "The follow-up log (livret de suivi)."},
     {"name": "audit-events", "description": "Who changed what, when (read-only)."},
     {"name": "operations", "description": "Liveness and readiness."},
 ]
