@@ -41,9 +41,11 @@ def problem_response(problem: Problem, request: Request | None = None) -> JSONRe
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return [
-        {"loc": [str(p) if not isinstance(p, int) else p for p in err.get("loc", ())],
-         "msg": str(err.get("msg", "")),
-         "type": str(err.get("type", "value_error"))}
+        {
+            "loc": [str(p) if not isinstance(p, int) else p for p in err.get("loc", ())],
+            "msg": str(err.get("msg", "")),
+            "type": str(err.get("type", "value_error")),
+        }
         for err in exc.errors()
     ]
 
@@ -66,7 +68,9 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     if exc.status_code == 404:
         problem = NotFound("No such resource.")
     elif exc.status_code == 405:
-        problem = MethodNotAllowed("This method is not allowed here.", headers=exc.headers or {})
+        problem = MethodNotAllowed(
+            "This method is not allowed here.", headers=dict(exc.headers or {})
+        )
     elif exc.status_code == 401:
         problem = Unauthorized(str(exc.detail))
     else:

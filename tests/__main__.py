@@ -25,8 +25,10 @@ def main() -> int:
         code = subprocess.call([sys.executable, "-m", "pytest", *sys.argv[1:]], env=env)
         if code != 0:
             failed.append(name)
-    print(f"\n=== suite {'FAILED on ' + ', '.join(failed) if failed else 'green'} "
-          f"on {', '.join(n for n, _ in targets)} ===")
+    print(
+        f"\n=== suite {'FAILED on ' + ', '.join(failed) if failed else 'green'} "
+        f"on {', '.join(n for n, _ in targets)} ==="
+    )
     return 1 if failed else 0
 
 

@@ -34,7 +34,9 @@ async def test_another_organisation_gets_404(
 ) -> None:
     created = await client.post("/api/v1/programmes", json=BODY, headers=world.staff.headers)
     programme_id = created.json()["id"]
-    other = await client.get(f"/api/v1/programmes/{programme_id}", headers=other_world.admin.headers)
+    other = await client.get(
+        f"/api/v1/programmes/{programme_id}", headers=other_world.admin.headers
+    )
     assert other.status_code == 404
     listed = await client.get("/api/v1/programmes", headers=other_world.admin.headers)
     assert listed.json()["items"] == []
@@ -65,13 +67,11 @@ async def test_by_ref_upsert_is_idempotent_and_findable(
 
 async def test_filters_and_invalid_codes(client: httpx.AsyncClient, world: World) -> None:
     await client.post("/api/v1/programmes", json=BODY, headers=world.staff.headers)
-    await client.post(
-        "/api/v1/programmes", json={**BODY, "level": 7}, headers=world.staff.headers
-    )
+    await client.post("/api/v1/programmes", json={**BODY, "level": 7}, headers=world.staff.headers)
     level7 = await client.get("/api/v1/programmes?level=7", headers=world.staff.headers)
     assert [p["level"] for p in level7.json()["items"]] == [7]
     bad = await client.post(
         "/api/v1/programmes", json={**BODY, "rncp_code": "ABC"}, headers=world.staff.headers
     )
     assert bad.status_code == 422
-    assert ["body", "rncp_code"] == bad.json()["errors"][0]["loc"][:2]
+    assert bad.json()["errors"][0]["loc"][:2] == ["body", "rncp_code"]

@@ -1,4 +1,4 @@
-"""Settings, read from the environment (prefix ``RELAIS_``) when the app is built, never at import."""
+"""Settings, read from the environment (prefix ``RELAIS_``) when the app is built."""
 
 from __future__ import annotations
 

@@ -16,9 +16,7 @@ class AuditEvent(Base):
     __table_args__ = (Index("ix_audit_events_org_time", "organisation_id", "occurred_at", "id"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    organisation_id: Mapped[str] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE")
-    )
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_type: Mapped[str] = mapped_column(String)  # user | api_client | system
     actor_id: Mapped[str | None] = mapped_column(String(36))

@@ -28,7 +28,9 @@ class Contract(Entity):
     __table_args__ = (Index("ix_contracts_org_status", "organisation_id", "status"),)
 
     kind: Mapped[str] = mapped_column(String)
-    learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    learner_id: Mapped[str] = mapped_column(
+        ForeignKey("learners.id", ondelete="CASCADE"), index=True
+    )
     company_id: Mapped[str] = mapped_column(
         ForeignKey("companies.id", ondelete="RESTRICT"), index=True
     )

@@ -13,8 +13,12 @@ class Enrolment(Entity):
 
     __tablename__ = "enrolments"
 
-    learner_id: Mapped[str] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
-    cohort_id: Mapped[str] = mapped_column(ForeignKey("cohorts.id", ondelete="RESTRICT"), index=True)
+    learner_id: Mapped[str] = mapped_column(
+        ForeignKey("learners.id", ondelete="CASCADE"), index=True
+    )
+    cohort_id: Mapped[str] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="RESTRICT"), index=True
+    )
     start_date: Mapped[date]
     end_date: Mapped[date | None]
     ended_reason: Mapped[str | None] = mapped_column(String)

@@ -19,9 +19,7 @@ class ExternalRef(Base):
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    organisation_id: Mapped[str] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE")
-    )
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
     resource: Mapped[str] = mapped_column(String)
     object_id: Mapped[str] = mapped_column(String(36))
     source: Mapped[str] = mapped_column(String)

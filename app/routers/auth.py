@@ -74,7 +74,9 @@ async def refresh(body: RefreshRequest, session: SessionDep, settings: SettingsD
     summary="End a session (revoke its refresh tokens)",
     status_code=status.HTTP_204_NO_CONTENT,
 )
-async def logout(body: RefreshRequest, session: SessionDep, principal: CurrentPrincipal) -> Response:
+async def logout(
+    body: RefreshRequest, session: SessionDep, principal: CurrentPrincipal
+) -> Response:
     await auth.logout(session, principal, body.refresh_token)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

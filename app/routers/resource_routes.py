@@ -44,7 +44,9 @@ def resource_router(
 ) -> APIRouter:
     name = service.name
     label = name.replace("_", " ")
-    router = APIRouter(prefix=path, tags=[tag or plural.replace("_", "-")], route_class=UnitOfWorkRoute)
+    router = APIRouter(
+        prefix=path, tags=[tag or plural.replace("_", "-")], route_class=UnitOfWorkRoute
+    )
     FiltersDep = Annotated[dict[str, Any], Depends(filters)]
 
     @router.get(

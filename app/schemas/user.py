@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import ConfigDict, EmailStr, Field
 
 from app.models.user import Role
 from app.schemas.common import Name, ReadSchema, Schema, Text
 
-_EXAMPLE = {
+_EXAMPLE: dict[str, Any] = {
     "email": "claire.martin@cfa-exemple.fr",
     "first_name": "Claire",
     "last_name": "Martin",

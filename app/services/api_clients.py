@@ -77,4 +77,6 @@ async def delete(
     session: AsyncSession, principal: Principal, client_id: str, expected_version: int | None
 ) -> None:
     client = await get(session, principal, client_id)
-    await records.delete(session, principal, client, "api_client", expected_version=expected_version)
+    await records.delete(
+        session, principal, client, "api_client", expected_version=expected_version
+    )

@@ -108,7 +108,7 @@ async def client_credentials_grant(
         session.add(LoginFailure(email=f"client:{client_id}", address=address))
         await session.flush()
         raise InvalidCredentials("Unknown client, wrong secret, or the client is disabled.")
-    roles = sorted({SCOPE_ROLES[s] for s in client.scopes if s in SCOPE_ROLES})
+    roles = sorted({SCOPE_ROLES[s].value for s in client.scopes if s in SCOPE_ROLES})
     access, expires_in = create_access_token(
         settings,
         subject=client.id,
@@ -169,13 +169,16 @@ async def authenticate(session: AsyncSession, settings: Settings, bearer: str) -
     except InvalidToken as exc:
         raise Unauthorized("The access token is missing, invalid or expired.") from exc
     kind = claims.get("sub_type", "user")
-    model = ApiClient if kind == "api_client" else User
-    holder = await session.get(model, claims["sub"])
+    holder: User | ApiClient | None
+    if kind == "api_client":
+        holder = await session.get(ApiClient, claims["sub"])
+    else:
+        holder = await session.get(User, claims["sub"])
     if holder is None or not holder.active or holder.organisation_id != claims["org"]:
         raise Unauthorized("The account behind this token is disabled or gone.")
     roles = (
         frozenset(claims["roles"])
-        if kind == "api_client"
+        if isinstance(holder, ApiClient)
         else frozenset(holder.roles)  # current roles win over those in an older token
     )
     return Principal(kind=kind, id=holder.id, organisation_id=holder.organisation_id, roles=roles)

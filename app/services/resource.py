@@ -70,7 +70,7 @@ class Resource(Generic[M, R]):
         return {name: getattr(obj, name, None) for name in self.read_schema.model_fields}
 
     # --- the conventions, identical for every resource -------------------------------------
-    def visible(self, principal: Principal) -> Select[tuple[M]]:
+    def visible(self, principal: Principal) -> Select[M]:
         return select(self.model).where(self.condition(principal))
 
     async def get(self, session: AsyncSession, principal: Principal, object_id: str) -> M:
@@ -142,9 +142,11 @@ class Resource(Generic[M, R]):
         refs: list[ExternalRefIn] | None = getattr(data, "external_refs", None)
         if refs is not None or extra_refs:
             current = await external_refs.for_objects(session, self.name, [obj.id])
-            wanted = list(refs) if refs is not None else [
-                ExternalRefIn(source=r.source, ref=r.ref) for r in current.get(obj.id, [])
-            ]
+            wanted = (
+                list(refs)
+                if refs is not None
+                else [ExternalRefIn(source=r.source, ref=r.ref) for r in current.get(obj.id, [])]
+            )
             wanted += [r for r in extra_refs if r not in wanted]
             await external_refs.replace(
                 session, principal.organisation_id, self.name, obj.id, wanted
@@ -183,7 +185,9 @@ class Resource(Generic[M, R]):
             refs = list(getattr(data, "external_refs", None) or [])
             if key not in refs:
                 refs.append(key)
-            obj = await self.create(session, principal, data.model_copy(update={"external_refs": refs}))
+            obj = await self.create(
+                session, principal, data.model_copy(update={"external_refs": refs})
+            )
             return obj, True
         obj = await self.get(session, principal, object_id)
         self.check_may_write(principal, obj)

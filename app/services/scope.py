@@ -25,17 +25,17 @@ REDACTED_FOR_COMPANY = ("address", "needs", "referral", "fragile", "fragile_reas
 REDACTED_FOR_PRESCRIBER = ("address", "needs", "fragile", "fragile_reason")
 
 
-def _my_tutor_ids(principal: Principal) -> Select[tuple[str]]:
+def _my_tutor_ids(principal: Principal) -> Select[str]:
     return select(Tutor.id).where(
         Tutor.organisation_id == principal.organisation_id, Tutor.user_id == principal.id
     )
 
 
-def _tutored_contract_ids(principal: Principal) -> Select[tuple[str]]:
+def _tutored_contract_ids(principal: Principal) -> Select[str]:
     return select(Contract.id).where(Contract.tutor_id.in_(_my_tutor_ids(principal)))
 
 
-def _referent_learner_ids(principal: Principal) -> Select[tuple[str]]:
+def _referent_learner_ids(principal: Principal) -> Select[str]:
     my_cohorts = select(cohort_referents.c.cohort_id).where(
         cohort_referents.c.user_id == principal.id
     )
@@ -53,7 +53,7 @@ def _referent_learner_ids(principal: Principal) -> Select[tuple[str]]:
     )
 
 
-def visible_learner_ids(principal: Principal) -> Select[tuple[str]]:
+def visible_learner_ids(principal: Principal) -> Select[str]:
     """The ids of the learners the caller may see (whole organisation included)."""
     return select(Learner.id).where(learner_condition(principal))
 
@@ -108,7 +108,7 @@ def contract_condition(principal: Principal) -> ColumnElement[bool]:
     return tenant & (or_(*parts) if parts else false())
 
 
-def visible_contract_ids(principal: Principal) -> Select[tuple[str]]:
+def visible_contract_ids(principal: Principal) -> Select[str]:
     return select(Contract.id).where(contract_condition(principal))
 
 
@@ -154,7 +154,9 @@ def follow_up_entry_condition(principal: Principal) -> ColumnElement[bool]:
     if Role.learner in principal.roles:
         parts.append(
             FollowUpEntry.visibility.in_(("learner", "all"))
-            & FollowUpEntry.learner_id.in_(select(Learner.id).where(Learner.user_id == principal.id))
+            & FollowUpEntry.learner_id.in_(
+                select(Learner.id).where(Learner.user_id == principal.id)
+            )
         )
     if Role.prescriber in principal.roles:
         parts.append(
@@ -166,6 +168,8 @@ def follow_up_entry_condition(principal: Principal) -> ColumnElement[bool]:
     return tenant & (or_(*parts) if parts else false())
 
 
-def everyone_in_organisation(principal: Principal, organisation_column: object) -> ColumnElement[bool]:
+def everyone_in_organisation(
+    principal: Principal, organisation_column: object
+) -> ColumnElement[bool]:
     """Reference data (programmes, cohorts) is readable by every member of the organisation."""
     return (organisation_column == principal.organisation_id) & true()  # type: ignore[operator,return-value]

@@ -18,7 +18,7 @@ from app.services import records
 _LISTERS = frozenset({Role.referent})
 
 
-def _visible(principal: Principal) -> Select[tuple[User]]:
+def _visible(principal: Principal) -> Select[User]:
     stmt = select(User).where(User.organisation_id == principal.organisation_id)
     if not (principal.sees_whole_organisation or principal.has_any(_LISTERS)):
         stmt = stmt.where(User.id == principal.id)
