@@ -25,10 +25,9 @@ def main() -> int:
         code = subprocess.call([sys.executable, "-m", "pytest", *sys.argv[1:]], env=env)
         if code != 0:
             failed.append(name)
-    print(
-        f"\n=== suite {'FAILED on ' + ', '.join(failed) if failed else 'green'} "
-        f"on {', '.join(n for n, _ in targets)} ==="
-    )
+    ran = ", ".join(n for n, _ in targets)
+    verdict = f"FAILED on {', '.join(failed)}" if failed else "green"
+    print(f"\n=== suite {verdict} (ran on {ran}) ===")
     return 1 if failed else 0
 
 
