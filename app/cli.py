@@ -75,6 +75,24 @@ def openapi_export(
     typer.echo(f"Wrote {output}.")
 
 
+@openapi_cli.command("check")
+def openapi_check(
+    against: Annotated[Path, typer.Option(help="The published contract to stay compatible with.")],
+    current: Annotated[Path, typer.Option(help="The contract to check.")] = OPENAPI_PATH,
+) -> None:
+    """Fail when ``current`` would break a client built from ``against``."""
+    from app.openapi_compat import breaking_changes
+
+    old = json.loads(against.read_text(encoding="utf-8"))
+    new = json.loads(current.read_text(encoding="utf-8"))
+    problems = breaking_changes(old, new)
+    for problem in problems:
+        typer.echo(f"breaking: {problem}", err=True)
+    if problems:
+        raise typer.Exit(code=1)
+    typer.echo("No breaking change.")
+
+
 @admin_cli.command("create")
 def admin_create(
     organisation: Annotated[str, typer.Option(help="Organisation name (created if new).")],
@@ -99,6 +117,31 @@ def demo_load() -> None:
 
     logins = run_in_transaction(demo.load)
     _print_logins(logins)
+
+
+@demo_cli.command("generate")
+def demo_generate(
+    learners: Annotated[int, typer.Option(min=1, max=1_000_000, help="How many learners.")],
+    organisation: Annotated[
+        str | None, typer.Option(help='Organisation name (default "CFA bench N"); must be new.')
+    ] = None,
+) -> None:
+    """Generate a deterministic benchmark data set: N learners, N/3 companies, ~0.8N contracts,
+    ~3N follow-up entries."""
+    import time
+
+    from app.services import demo_generate as bench
+
+    started = time.perf_counter()
+    try:
+        result = run_in_transaction(lambda s: bench.generate(s, learners, organisation))
+    except Problem as problem:
+        typer.echo(f"Error: {problem.detail}", err=True)
+        raise typer.Exit(code=1) from problem
+    elapsed = time.perf_counter() - started
+    for table, count in sorted(result.counts.items()):
+        typer.echo(f"  {table:<20} {count:>10,}")
+    typer.echo(f"Generated in {elapsed:.1f} s. Admin login: {result.admin_email} {result.password}")
 
 
 def _print_logins(logins: list[tuple[str, str, str]]) -> None:
