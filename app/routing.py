@@ -28,7 +28,7 @@ _DESCRIPTIONS = {
     429: "Too many requests: see Retry-After",
     500: "Internal error (no details are leaked)",
 }
-_READ_CODES = (401, 403, 404, 422, 429, 500)
+_READ_CODES = (400, 401, 403, 404, 422, 429, 500)
 _WRITE_CODES = (400, 401, 403, 404, 409, 412, 422, 429, 500)
 # Headers worth replaying with a stored answer.
 _REPLAYED_HEADERS = ("content-type", "etag", "location")

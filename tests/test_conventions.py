@@ -40,6 +40,17 @@ async def test_validation_errors_name_the_field_and_change_nothing(
     assert listed.json()["items"] == []
 
 
+async def test_null_on_a_required_field_is_422_not_a_database_error(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    created = await client.post("/api/v1/programmes", json=BODY, headers=world.staff.headers)
+    url = f"/api/v1/programmes/{created.json()['id']}"
+    answer = await client.patch(url, json={"title": None}, headers=world.staff.headers)
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["loc"] == ["body", "title"]
+    assert (await client.get(url, headers=world.staff.headers)).json()["title"] == "CAP Cuisine"
+
+
 async def test_nul_characters_are_refused_not_crashed_on(
     client: httpx.AsyncClient, world: World
 ) -> None:

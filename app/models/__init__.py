@@ -1,5 +1,6 @@
 """Every model, imported here so that ``Base.metadata`` knows the whole schema."""
 
+from app.models.alert import Alert, AlertEvent, AlertRuleSetting
 from app.models.api_client import ApiClient, Scope
 from app.models.audit_event import AuditEvent
 from app.models.base import Base, Entity
@@ -12,10 +13,16 @@ from app.models.idempotency import IdempotencyRecord
 from app.models.learner import Learner
 from app.models.organisation import Organisation
 from app.models.programme import Cohort, Programme, cohort_referents
+from app.models.review import AttendanceMark, Review
 from app.models.session_token import LoginFailure, RefreshToken
 from app.models.user import Role, User
 
 __all__ = [
+    "Alert",
+    "AlertEvent",
+    "AlertRuleSetting",
+    "AttendanceMark",
+    "Review",
     "ApiClient",
     "AuditEvent",
     "Base",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Entity
@@ -12,6 +12,17 @@ class Company(Entity):
     """A host employer. ``owner_id`` is the company-relations user who holds the account."""
 
     __tablename__ = "companies"
+    # One establishment (SIRET) is one company per organisation; several may lack a SIRET.
+    __table_args__ = (
+        Index(
+            "uq_companies_organisation_siret",
+            "organisation_id",
+            "siret",
+            unique=True,
+            sqlite_where=text("siret IS NOT NULL"),
+            postgresql_where=text("siret IS NOT NULL"),
+        ),
+    )
 
     name: Mapped[str] = mapped_column(String, index=True)
     siret: Mapped[str | None] = mapped_column(String(14), index=True)

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Select, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.principal import Principal
-from app.errors import Forbidden, not_found
+from app.errors import Forbidden, ValidationFailed, not_found
 from app.models import Entity
 from app.pagination import PageRequest, paginate
 from app.schemas.common import ExternalRefIn
@@ -124,7 +124,19 @@ class Resource(Generic[M, R]):
         obj = await self.get(session, principal, object_id)
         self.check_may_write(principal, obj)
         values = data.model_dump(exclude={"external_refs"}, exclude_unset=not replace)
+        self._refuse_nulls(values)
         return await self._apply(session, principal, obj, values, data, expected_version)
+
+    def _refuse_nulls(self, values: dict[str, Any]) -> None:
+        """``{"title": null}`` on a required field is bad input, not a database error."""
+        columns = self.model.__table__.columns
+        errors = [
+            {"loc": ["body", key], "msg": "must not be null", "type": "null_not_allowed"}
+            for key, value in values.items()
+            if value is None and key in columns and not columns[key].nullable
+        ]
+        if errors:
+            raise ValidationFailed("Required fields cannot be set to null.", errors=errors)
 
     async def _apply(
         self,
