@@ -94,6 +94,8 @@ TAGS = [
     {"name": "companies", "description": "Host companies and their tutors."},
     {"name": "contracts", "description": "Contracts, their lifecycle and events."},
     {"name": "follow-up-entries", "description": "The follow-up log (livret de suivi)."},
+    {"name": "alerts", "description": "Risk flags raised by rules or people, and their workflow."},
+    {"name": "alert-rules", "description": "The rule catalogue and each organisation's settings."},
     {"name": "audit-events", "description": "Who changed what, when (read-only)."},
     {"name": "operations", "description": "Liveness and readiness."},
 ]

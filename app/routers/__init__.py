@@ -1,6 +1,8 @@
 """Every router, in the order they appear in the OpenAPI document."""
 
 from app.routers import (
+    alert_rules,
+    alerts,
     api_clients,
     audit_events,
     auth,
@@ -26,6 +28,8 @@ ROUTERS = [
     companies.router,
     contracts.router,
     follow_up_entries.router,
+    alerts.router,
+    alert_rules.router,
     audit_events.router,
     health.router,
 ]
