@@ -30,14 +30,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import Cohort, Contract, ContractStatus, Enrolment, Learner, Organisation
+from app.models import Cohort, Contract, ContractStatus, Enrolment, Learner
+from app.services import contract_lifecycle as lifecycle
+from app.services.organisations import local_today as today_for  # noqa: F401 (until callers move)
 
 
 class LearnerStatus(StrEnum):
@@ -54,12 +55,10 @@ HAPPENED = frozenset(
     {ContractStatus.signed, ContractStatus.filed, ContractStatus.registered,
      ContractStatus.broken, ContractStatus.completed}
 )
-LIVE = frozenset({ContractStatus.signed, ContractStatus.filed, ContractStatus.registered})
 # Labour code L6222-18-2: after a break the CFA keeps the learner 6 months (dashboard: 180 days).
 BETWEEN_CONTRACTS_MAX_DAYS = 180
 # Dashboard: a contract ending within 60 days of the session's end is the end of the training.
 END_OF_TRAINING_WINDOW_DAYS = 60
-DEFAULT_TIMEZONE = "Europe/Paris"
 
 
 @dataclass(frozen=True)
@@ -83,14 +82,8 @@ class ContractFacts:
 
 
 def is_running(contract: ContractFacts, as_of: date) -> bool:
-    if not contract.start_date <= as_of <= contract.end_date:
-        return False
-    if contract.status in LIVE:
-        return True
-    return (
-        contract.status == ContractStatus.broken
-        and contract.break_date is not None
-        and as_of < contract.break_date
+    return lifecycle.is_running(
+        contract.status, contract.start_date, contract.end_date, contract.break_date, as_of
     )
 
 
@@ -146,18 +139,6 @@ def _after_training(last: EnrolmentFacts, contracts: Sequence[ContractFacts]) ->
 
 
 # --- loading -------------------------------------------------------------------------------
-
-
-async def today_for(session: AsyncSession, organisation_id: str) -> date:
-    """Today in the organisation's time zone (API.md: "today" is the local date)."""
-    name = await session.scalar(
-        select(Organisation.timezone).where(Organisation.id == organisation_id)
-    )
-    try:
-        zone = ZoneInfo(name or DEFAULT_TIMEZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo(DEFAULT_TIMEZONE)
-    return datetime.now(zone).date()
 
 
 async def load_histories(
@@ -218,13 +199,7 @@ def prefilter(status: LearnerStatus, as_of: date) -> ColumnElement[bool]:
     )
     running = exists(
         select(Contract.id).where(
-            Contract.learner_id == Learner.id,
-            Contract.start_date <= as_of,
-            Contract.end_date >= as_of,
-            or_(
-                Contract.status.in_([s.value for s in LIVE]),
-                and_(Contract.status == ContractStatus.broken, Contract.break_date > as_of),
-            ),
+            Contract.learner_id == Learner.id, lifecycle.running_condition(as_of)
         )
     )
     had_contract = exists(

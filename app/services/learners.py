@@ -20,7 +20,7 @@ from app.errors import Conflict, Forbidden, ValidationFailed
 from app.models import Contract, Enrolment, Learner, Role, User
 from app.pagination import MAX_LIMIT, PageRequest
 from app.schemas.learner import LearnerRead
-from app.services import external_refs, learner_status, scope
+from app.services import external_refs, learner_status, organisations, scope
 from app.services.resource import Resource
 
 USER_FIELDS = ("referent_id", "prescriber_id", "user_id")
@@ -114,7 +114,7 @@ class Learners(Resource[Learner, LearnerRead]):
         wanted = filters.get("status")
         if wanted is None:
             return await super().list_(session, principal, page, filters, external_ref)
-        as_of = await learner_status.today_for(session, principal.organisation_id)
+        as_of = await organisations.local_today(session, principal.organisation_id)
         scan_filters = {**filters, "status": None, "status_prefilter": (wanted, as_of)}
         scan = PageRequest(limit=MAX_LIMIT, cursor=page.cursor, sort=page.sort)
         matched: list[str] = []
@@ -133,7 +133,7 @@ class Learners(Resource[Learner, LearnerRead]):
         self, session: AsyncSession, principal: Principal, objs: Sequence[Learner]
     ) -> list[LearnerRead]:
         ids = [o.id for o in objs]
-        as_of = await learner_status.today_for(session, principal.organisation_id)
+        as_of = await organisations.local_today(session, principal.organisation_id)
         statuses = await learner_status.statuses_for(session, principal.organisation_id, ids, as_of)
         refs = await external_refs.for_objects(session, self.name, ids)
         return [

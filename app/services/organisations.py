@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from zoneinfo import available_timezones
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +14,20 @@ from app.models import Organisation
 from app.schemas.user import OrganisationUpdate
 from app.services import audit
 from app.services.records import check_version
+
+DEFAULT_TIMEZONE = "Europe/Paris"
+
+
+async def local_today(session: AsyncSession, organisation_id: str) -> date:
+    """"Today" in rules is the organisation's local date (API.md), not the server's."""
+    name = await session.scalar(
+        select(Organisation.timezone).where(Organisation.id == organisation_id)
+    )
+    try:
+        zone = ZoneInfo(name or DEFAULT_TIMEZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo(DEFAULT_TIMEZONE)
+    return datetime.now(zone).date()
 
 
 async def get(session: AsyncSession, principal: Principal, organisation_id: str) -> Organisation:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.principal import Principal
 from app.models import Cohort, Contract, ContractEvent, Enrolment, FollowUpEntry, Learner
 from app.schemas.learner import Timeline, TimelineItem
-from app.services import learner_status, scope
+from app.services import organisations, scope
 from app.services.learners import learners
 
 # On one day: joining first, then contract events and entries, leaving last.
@@ -40,7 +40,7 @@ async def for_learner(
     end: date | None = None,
 ) -> Timeline:
     learner = await learners.get(session, principal, learner_id)
-    today = await learner_status.today_for(session, principal.organisation_id)
+    today = await organisations.local_today(session, principal.organisation_id)
     dated = [
         *await _enrolment_items(session, learner, today, start, end),
         *await _contract_event_items(session, principal, learner, start, end),
