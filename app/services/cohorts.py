@@ -21,7 +21,7 @@ from app.models import cohort_referents as links
 from app.models.base import utcnow
 from app.schemas.cohort import CohortRead
 from app.schemas.common import ExternalRefIn
-from app.services import audit, external_refs, records
+from app.services import audit, external_refs
 from app.services.resource import Resource
 
 WRITERS = frozenset({Role.admin, Role.coordinator, Role.staff})
@@ -206,23 +206,15 @@ class Cohorts(Resource[Cohort, CohortRead]):
             )
         await session.flush()
 
-    async def delete(
-        self,
-        session: AsyncSession,
-        principal: Principal,
-        object_id: str,
-        expected_version: int | None,
+    async def before_delete(
+        self, session: AsyncSession, principal: Principal, obj: Cohort
     ) -> None:
-        obj = await self.get(session, principal, object_id)
-        self.check_may_write(principal, obj)
-        records.check_version(obj, expected_version)
         # Enrolments and contracts keep the learners' history: they must move first.
         for model in (Enrolment, Contract):
             used = await session.scalar(select(model.id).where(model.cohort_id == obj.id).limit(1))
             if used is not None:
                 raise Conflict(f"The cohort still has {model.__tablename__}: it cannot be deleted.")
         await session.execute(delete(links).where(links.c.cohort_id == obj.id))
-        await super().delete(session, principal, object_id, expected_version)
 
 
 cohorts = Cohorts()

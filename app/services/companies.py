@@ -134,16 +134,9 @@ class Companies(Resource[Company, CompanyRead]):
                 errors=[{"loc": ["body", "siret"], "msg": "already used", "type": "duplicate"}],
             )
 
-    async def delete(
-        self,
-        session: AsyncSession,
-        principal: Principal,
-        object_id: str,
-        expected_version: int | None,
+    async def before_delete(
+        self, session: AsyncSession, principal: Principal, obj: Company
     ) -> None:
-        obj = await self.get(session, principal, object_id)
-        self.check_may_write(principal, obj)
-        records.check_version(obj, expected_version)
         tutors = select(Tutor.id).where(Tutor.company_id == obj.id)
         contracts = await session.scalar(
             select(func.count())
@@ -156,7 +149,6 @@ class Companies(Resource[Company, CompanyRead]):
         for tutor in (await session.scalars(select(Tutor).where(Tutor.company_id == obj.id))).all():
             await external_refs.replace(session, principal.organisation_id, "tutor", tutor.id, [])
             await records.delete(session, principal, tutor, "tutor")
-        await super().delete(session, principal, object_id, expected_version)
 
 
 companies = Companies()

@@ -193,22 +193,15 @@ class Contracts(Resource[Contract, ContractRead]):
             )
         return obj
 
-    async def delete(
-        self,
-        session: AsyncSession,
-        principal: Principal,
-        object_id: str,
-        expected_version: int | None,
+    async def before_delete(
+        self, session: AsyncSession, principal: Principal, obj: Contract
     ) -> None:
         """Only a draft may disappear; any later contract is cancelled, keeping its history."""
-        obj = await self.get(session, principal, object_id)
-        self.check_may_write(principal, obj)
         if obj.status != ContractStatus.draft:
             raise Conflict(
                 f"Only a draft contract can be deleted; this one is {obj.status}: "
                 "cancel it instead, which keeps its history."
             )
-        await super().delete(session, principal, object_id, expected_version)
 
 
 contracts = Contracts()

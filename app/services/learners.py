@@ -153,23 +153,20 @@ class Learners(Resource[Learner, LearnerRead]):
             values[field] = [] if field == "needs" else None
         return values
 
-    async def delete(
-        self,
-        session: AsyncSession,
-        principal: Principal,
-        object_id: str,
-        expected_version: int | None,
-    ) -> None:
-        learner = await self.get(session, principal, object_id)
+    def check_may_delete(self, principal: Principal, obj: Learner) -> None:
+        # Referents change their learners but do not delete them.
         if not principal.writes_organisation:
             raise Forbidden("Your role may not delete learners.")
+
+    async def before_delete(
+        self, session: AsyncSession, principal: Principal, obj: Learner
+    ) -> None:
         has_contract = await session.scalar(
-            select(Contract.id).where(Contract.learner_id == learner.id).limit(1)
+            select(Contract.id).where(Contract.learner_id == obj.id).limit(1)
         )
         if has_contract is not None:
             # Contracts are funded, filed documents: they are not deleted along with a learner.
             raise Conflict("This learner has contracts: delete or cancel them first.")
-        await super().delete(session, principal, object_id, expected_version)
 
 
 async def _check_users(session: AsyncSession, principal: Principal, values: dict[str, Any]) -> None:

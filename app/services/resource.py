@@ -41,6 +41,13 @@ class Resource(Generic[M, R]):
         if not principal.writes_organisation:
             raise Forbidden(f"Your role may not change {self.name}s.")
 
+    def check_may_delete(self, principal: Principal, obj: M) -> None:
+        """Who may delete; by default whoever may change the object."""
+        self.check_may_write(principal, obj)
+
+    async def before_delete(self, session: AsyncSession, principal: Principal, obj: M) -> None:
+        """Refuse with ``Conflict`` when history depends on ``obj``, or clear its dependants."""
+
     async def prepare(
         self, session: AsyncSession, principal: Principal, values: dict[str, Any], obj: M | None
     ) -> dict[str, Any]:
@@ -174,9 +181,11 @@ class Resource(Generic[M, R]):
         expected_version: int | None,
     ) -> None:
         obj = await self.get(session, principal, object_id)
-        self.check_may_write(principal, obj)
+        self.check_may_delete(principal, obj)
+        records.check_version(obj, expected_version)
+        await self.before_delete(session, principal, obj)
         await external_refs.replace(session, principal.organisation_id, self.name, obj.id, [])
-        await records.delete(session, principal, obj, self.name, expected_version=expected_version)
+        await records.delete(session, principal, obj, self.name)
 
     async def upsert_by_ref(
         self,

@@ -56,22 +56,13 @@ class Tutors(Resource[Tutor, TutorRead]):
             values = {**values, "company_id": self.company_id}
         return values
 
-    async def delete(
-        self,
-        session: AsyncSession,
-        principal: Principal,
-        object_id: str,
-        expected_version: int | None,
-    ) -> None:
-        obj = await self.get(session, principal, object_id)
-        self.check_may_write(principal, obj)
+    async def before_delete(self, session: AsyncSession, principal: Principal, obj: Tutor) -> None:
         # Deleting would erase who tutored which contract: keep the history.
         count = await session.scalar(
             select(func.count()).select_from(Contract).where(Contract.tutor_id == obj.id)
         )
         if count:
             raise Conflict(f"The tutor still tutors {count} contract(s): change their tutor first.")
-        await super().delete(session, principal, object_id, expected_version)
 
     async def upsert_by_ref(
         self,
