@@ -4,6 +4,7 @@ from app.models.alert import Alert, AlertEvent, AlertRuleSetting
 from app.models.api_client import ApiClient, Scope
 from app.models.audit_event import AuditEvent
 from app.models.base import Base, Entity
+from app.models.calendar import CalendarDay, CalendarFeed, CohortKeyDate, CohortRhythm
 from app.models.company import Company, Tutor
 from app.models.contract import Contract, ContractEvent, ContractStatus
 from app.models.enrolment import Enrolment
@@ -13,7 +14,7 @@ from app.models.idempotency import IdempotencyRecord
 from app.models.learner import Learner
 from app.models.organisation import Organisation
 from app.models.programme import Cohort, Programme, cohort_referents
-from app.models.review import AttendanceMark, Review
+from app.models.review import AttendanceMark, Review, ReviewTemplate
 from app.models.session_token import LoginFailure, RefreshToken
 from app.models.user import Role, User
 

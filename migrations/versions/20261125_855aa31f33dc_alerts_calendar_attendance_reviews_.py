@@ -1,8 +1,8 @@
-"""alerts, reviews, attendance, unique siret
+"""alerts, calendar, attendance, reviews, unique siret
 
-Revision ID: bc44f4f4ca9b
+Revision ID: 855aa31f33dc
 Revises: f91d8c4199cf
-Create Date: 2026-11-25 14:32:46.451203
+Create Date: 2026-11-25 14:52:46.603391
 """
 from collections.abc import Sequence
 
@@ -11,7 +11,7 @@ from alembic import op
 
 
 
-revision: str = 'bc44f4f4ca9b'
+revision: str = '855aa31f33dc'
 down_revision: str | None = 'f91d8c4199cf'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -35,26 +35,132 @@ def upgrade() -> None:
     with op.batch_alter_table('alert_rule_settings', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_alert_rule_settings_organisation_id'), ['organisation_id'], unique=False)
 
-    op.create_table('attendance_marks',
-    sa.Column('learner_id', sa.String(length=36), nullable=False),
-    sa.Column('day', sa.Date(), nullable=False),
-    sa.Column('half_day', sa.String(), nullable=False),
-    sa.Column('status', sa.String(), nullable=False),
-    sa.Column('justified', sa.Boolean(), nullable=False),
-    sa.Column('minutes', sa.Integer(), nullable=True),
-    sa.Column('reason', sa.String(), nullable=True),
+    op.create_table('review_templates',
+    sa.Column('code', sa.String(), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(), nullable=False),
+    sa.Column('kinds', sa.JSON(), nullable=False),
+    sa.Column('sections', sa.JSON(), nullable=False),
+    sa.Column('superseded', sa.Boolean(), nullable=False),
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.String(length=36), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_review_templates_organisation_id_organisations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_review_templates')),
+    sa.UniqueConstraint('organisation_id', 'code', 'revision', name=op.f('uq_review_templates_organisation_id_code_revision'))
+    )
+    with op.batch_alter_table('review_templates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_review_templates_organisation_id'), ['organisation_id'], unique=False)
+
+    op.create_table('calendar_feeds',
+    sa.Column('user_id', sa.String(length=36), nullable=False),
+    sa.Column('subject_type', sa.String(), nullable=False),
+    sa.Column('subject_id', sa.String(length=36), nullable=True),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.String(length=36), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_calendar_feeds_organisation_id_organisations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_calendar_feeds_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_feeds')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_calendar_feeds_token_hash'))
+    )
+    with op.batch_alter_table('calendar_feeds', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_calendar_feeds_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_calendar_feeds_user_id'), ['user_id'], unique=False)
+
+    op.create_table('attendance_marks',
+    sa.Column('learner_id', sa.String(length=36), nullable=False),
+    sa.Column('cohort_id', sa.String(length=36), nullable=True),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('half_day', sa.String(), nullable=False),
+    sa.Column('session_label', sa.String(), nullable=False),
+    sa.Column('status', sa.String(), nullable=False),
+    sa.Column('justified', sa.Boolean(), nullable=False),
+    sa.Column('minutes', sa.Integer(), nullable=True),
+    sa.Column('reason', sa.String(), nullable=True),
+    sa.Column('document_ref', sa.String(), nullable=True),
+    sa.Column('justified_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('recorded_by_id', sa.String(length=36), nullable=True),
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.String(length=36), nullable=False),
+    sa.ForeignKeyConstraint(['cohort_id'], ['cohorts.id'], name=op.f('fk_attendance_marks_cohort_id_cohorts'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['learner_id'], ['learners.id'], name=op.f('fk_attendance_marks_learner_id_learners'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_attendance_marks_organisation_id_organisations'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_attendance_marks'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_attendance_marks')),
+    sa.UniqueConstraint('learner_id', 'day', 'half_day', 'session_label', name=op.f('uq_attendance_marks_learner_id_day_half_day_session_label'))
     )
     with op.batch_alter_table('attendance_marks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_attendance_marks_cohort_id'), ['cohort_id'], unique=False)
         batch_op.create_index('ix_attendance_marks_learner_day', ['learner_id', 'day'], unique=False)
         batch_op.create_index(batch_op.f('ix_attendance_marks_organisation_id'), ['organisation_id'], unique=False)
+
+    op.create_table('calendar_days',
+    sa.Column('cohort_id', sa.String(length=36), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('kind', sa.String(), nullable=False),
+    sa.Column('overridden', sa.Boolean(), nullable=False),
+    sa.Column('note', sa.String(), nullable=True),
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.String(length=36), nullable=False),
+    sa.ForeignKeyConstraint(['cohort_id'], ['cohorts.id'], name=op.f('fk_calendar_days_cohort_id_cohorts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_calendar_days_organisation_id_organisations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_days')),
+    sa.UniqueConstraint('cohort_id', 'day', name=op.f('uq_calendar_days_cohort_id_day'))
+    )
+    with op.batch_alter_table('calendar_days', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_calendar_days_organisation_id'), ['organisation_id'], unique=False)
+
+    op.create_table('cohort_key_dates',
+    sa.Column('cohort_id', sa.String(length=36), nullable=False),
+    sa.Column('kind', sa.String(), nullable=False),
+    sa.Column('start_date', sa.Date(), nullable=False),
+    sa.Column('end_date', sa.Date(), nullable=False),
+    sa.Column('label', sa.String(), nullable=False),
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.String(length=36), nullable=False),
+    sa.ForeignKeyConstraint(['cohort_id'], ['cohorts.id'], name=op.f('fk_cohort_key_dates_cohort_id_cohorts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_cohort_key_dates_organisation_id_organisations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cohort_key_dates'))
+    )
+    with op.batch_alter_table('cohort_key_dates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_cohort_key_dates_cohort_id'), ['cohort_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cohort_key_dates_organisation_id'), ['organisation_id'], unique=False)
+
+    op.create_table('cohort_rhythms',
+    sa.Column('cohort_id', sa.String(length=36), nullable=False),
+    sa.Column('kind', sa.String(), nullable=False),
+    sa.Column('cfa_weekdays', sa.JSON(), nullable=False),
+    sa.Column('cycle', sa.JSON(), nullable=False),
+    sa.Column('cycle_anchor', sa.Date(), nullable=True),
+    sa.Column('closures', sa.JSON(), nullable=False),
+    sa.Column('holiday_zone', sa.String(), nullable=False),
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.String(length=36), nullable=False),
+    sa.ForeignKeyConstraint(['cohort_id'], ['cohorts.id'], name=op.f('fk_cohort_rhythms_cohort_id_cohorts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_cohort_rhythms_organisation_id_organisations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cohort_rhythms')),
+    sa.UniqueConstraint('cohort_id', name=op.f('uq_cohort_rhythms_cohort_id'))
+    )
+    with op.batch_alter_table('cohort_rhythms', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_cohort_rhythms_organisation_id'), ['organisation_id'], unique=False)
 
     op.create_table('alerts',
     sa.Column('rule', sa.String(), nullable=False),
@@ -100,12 +206,17 @@ def upgrade() -> None:
     sa.Column('contract_id', sa.String(length=36), nullable=False),
     sa.Column('learner_id', sa.String(length=36), nullable=False),
     sa.Column('kind', sa.String(), nullable=False),
+    sa.Column('template_id', sa.String(length=36), nullable=True),
+    sa.Column('template_revision', sa.Integer(), nullable=True),
     sa.Column('scheduled_on', sa.Date(), nullable=True),
     sa.Column('done_on', sa.Date(), nullable=True),
     sa.Column('reviewer_id', sa.String(length=36), nullable=True),
+    sa.Column('participants', sa.JSON(), nullable=False),
+    sa.Column('answers', sa.JSON(), nullable=False),
     sa.Column('outcome', sa.String(), nullable=True),
-    sa.Column('grid', sa.JSON(), nullable=False),
-    sa.Column('signatures', sa.JSON(), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=True),
+    sa.Column('signoffs', sa.JSON(), nullable=False),
+    sa.Column('locked_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
@@ -115,12 +226,14 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['learner_id'], ['learners.id'], name=op.f('fk_reviews_learner_id_learners'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_reviews_organisation_id_organisations'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['reviewer_id'], ['users.id'], name=op.f('fk_reviews_reviewer_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['template_id'], ['review_templates.id'], name=op.f('fk_reviews_template_id_review_templates'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reviews'))
     )
     with op.batch_alter_table('reviews', schema=None) as batch_op:
         batch_op.create_index('ix_reviews_contract_kind', ['contract_id', 'kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_reviews_learner_id'), ['learner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_reviews_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reviews_template_id'), ['template_id'], unique=False)
 
     op.create_table('alert_events',
     sa.Column('alert_id', sa.String(length=36), nullable=False),
@@ -159,6 +272,7 @@ def downgrade() -> None:
 
     op.drop_table('alert_events')
     with op.batch_alter_table('reviews', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reviews_template_id'))
         batch_op.drop_index(batch_op.f('ix_reviews_organisation_id'))
         batch_op.drop_index(batch_op.f('ix_reviews_learner_id'))
         batch_op.drop_index('ix_reviews_contract_kind')
@@ -174,11 +288,34 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_alerts_company_id'))
 
     op.drop_table('alerts')
+    with op.batch_alter_table('cohort_rhythms', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_cohort_rhythms_organisation_id'))
+
+    op.drop_table('cohort_rhythms')
+    with op.batch_alter_table('cohort_key_dates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_cohort_key_dates_organisation_id'))
+        batch_op.drop_index(batch_op.f('ix_cohort_key_dates_cohort_id'))
+
+    op.drop_table('cohort_key_dates')
+    with op.batch_alter_table('calendar_days', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_calendar_days_organisation_id'))
+
+    op.drop_table('calendar_days')
     with op.batch_alter_table('attendance_marks', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attendance_marks_organisation_id'))
         batch_op.drop_index('ix_attendance_marks_learner_day')
+        batch_op.drop_index(batch_op.f('ix_attendance_marks_cohort_id'))
 
     op.drop_table('attendance_marks')
+    with op.batch_alter_table('calendar_feeds', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_calendar_feeds_user_id'))
+        batch_op.drop_index(batch_op.f('ix_calendar_feeds_organisation_id'))
+
+    op.drop_table('calendar_feeds')
+    with op.batch_alter_table('review_templates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_review_templates_organisation_id'))
+
+    op.drop_table('review_templates')
     with op.batch_alter_table('alert_rule_settings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_alert_rule_settings_organisation_id'))
 
