@@ -3,10 +3,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Entity, utcnow
+
+
+_LIVE = "status IN ('open', 'acknowledged') AND rule <> 'manual'"
 
 
 class Alert(Entity):
@@ -21,6 +24,17 @@ class Alert(Entity):
             "ix_alerts_org_rule_subject", "organisation_id", "rule", "subject_type", "subject_id"
         ),
         Index("ix_alerts_org_status", "organisation_id", "status"),
+        # The database, not only reconciliation, keeps one live alert per (rule, subject).
+        Index(
+            "uq_alerts_live_rule_subject",
+            "organisation_id",
+            "rule",
+            "subject_type",
+            "subject_id",
+            unique=True,
+            sqlite_where=text(_LIVE),
+            postgresql_where=text(_LIVE),
+        ),
     )
 
     rule: Mapped[str] = mapped_column(String)  # a rule code, or "manual"

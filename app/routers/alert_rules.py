@@ -1,5 +1,71 @@
-"""Placeholder: being built."""
+"""The alert rule catalogue, in the caller's language, with the organisation's settings.
 
-from fastapi import APIRouter
+No ``from __future__ import annotations``: FastAPI reads these signatures at runtime."""
 
-router = APIRouter()
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Response
+
+from app.deps import CurrentPrincipal, ExpectedVersion, SessionDep
+from app.routers.alerts import LanguageDep
+from app.routing import UnitOfWorkRoute, set_etag
+from app.schemas.alert import AlertRuleRead, AlertRuleUpdate
+from app.schemas.common import Page
+from app.services.alerts import settings
+
+CodePath = Annotated[str, Path(max_length=100, examples=["no_employer_after_window"])]
+router = APIRouter(prefix="/api/v1/alert-rules", tags=["alert-rules"], route_class=UnitOfWorkRoute)
+
+
+@router.get(
+    "",
+    operation_id="list_alert_rules",
+    summary="List the alert rules and this organisation's settings",
+    response_model=Page[AlertRuleRead],
+)
+async def list_alert_rules(
+    session: SessionDep, principal: CurrentPrincipal, lang: LanguageDep
+) -> Any:
+    """The whole catalogue in one page (`next_cursor` is always null). For the team."""
+    return {"items": await settings.list_rules(session, principal, lang), "next_cursor": None}
+
+
+@router.get(
+    "/{code}",
+    operation_id="get_alert_rule",
+    summary="Read an alert rule and this organisation's setting",
+    response_model=AlertRuleRead,
+)
+async def get_alert_rule(
+    code: CodePath,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    lang: LanguageDep,
+    response: Response,
+) -> Any:
+    rule = await settings.get_rule(session, principal, code, lang)
+    set_etag(response, rule.version)
+    return rule
+
+
+@router.patch(
+    "/{code}",
+    operation_id="update_alert_rule",
+    summary="Enable or disable a rule, or change its thresholds",
+    response_model=AlertRuleRead,
+)
+async def update_alert_rule(
+    code: CodePath,
+    body: AlertRuleUpdate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    expected_version: ExpectedVersion,
+    lang: LanguageDep,
+    response: Response,
+) -> Any:
+    """For a coordinator or an admin. Parameters are checked against the rule's `limits`: an
+    unknown or out-of-range one is a 422 naming it (`["body", "parameters", name]`). Alerts
+    follow at the next scan or change."""
+    rule = await settings.update_rule(session, principal, code, body, expected_version, lang)
+    set_etag(response, rule.version)
+    return rule

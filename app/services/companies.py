@@ -17,6 +17,7 @@ from app.models import Company, Contract, Role, Tutor, User
 from app.pagination import PageRequest
 from app.schemas.company import CompanyRead
 from app.services import external_refs, records, scope
+from app.services.alerts import scan as alerts
 from app.services.resource import Resource
 
 NOT_NULL = ("name", "contacts", "sensitive")
@@ -133,6 +134,15 @@ class Companies(Resource[Company, CompanyRead]):
                 object_id=existing,
                 errors=[{"loc": ["body", "siret"], "msg": "already used", "type": "duplicate"}],
             )
+
+    async def after_write(
+        self, session: AsyncSession, principal: Principal, obj: Company
+    ) -> None:
+        # A company flagged sensitive changes the placement and risk rules of its contracts.
+        learner_ids = await session.scalars(
+            select(Contract.learner_id).where(Contract.company_id == obj.id)
+        )
+        await alerts.trigger(session, principal, list(learner_ids))
 
     async def before_delete(
         self, session: AsyncSession, principal: Principal, obj: Company

@@ -17,6 +17,7 @@ from app.pagination import PageRequest, paginate
 from app.schemas.contract import ContractEventRead, TransitionCreate, TutorChangeCreate
 from app.services import contract_checks, records
 from app.services import contract_lifecycle as lifecycle
+from app.services.alerts import scan as alerts
 from app.services.contracts import contracts, local_today, record_event
 
 
@@ -72,6 +73,7 @@ async def transition(
         to_status=target.value,
         reason=data.reason,
     )
+    await alerts.trigger(session, principal, [obj.learner_id])
     return obj
 
 
@@ -114,6 +116,7 @@ async def change_tutor(
         to_tutor_id=obj.tutor_id,
         reason=data.reason,
     )
+    await alerts.trigger(session, principal, [obj.learner_id])
     return obj
 
 

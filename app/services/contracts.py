@@ -22,6 +22,7 @@ from app.schemas.contract import ContractRead
 from app.services import contract_checks as checks
 from app.services import contract_lifecycle as lifecycle
 from app.services import external_refs, scope
+from app.services.alerts import scan as alerts
 from app.services.contract_lifecycle import running_condition
 from app.services.organisations import local_today
 from app.services.resource import Resource
@@ -192,6 +193,11 @@ class Contracts(Resource[Contract, ContractRead]):
                 to_tutor_id=obj.tutor_id,
             )
         return obj
+
+    async def after_write(
+        self, session: AsyncSession, principal: Principal, obj: Contract
+    ) -> None:
+        await alerts.trigger(session, principal, [obj.learner_id])
 
     async def before_delete(
         self, session: AsyncSession, principal: Principal, obj: Contract

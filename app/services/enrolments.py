@@ -14,6 +14,7 @@ from app.models import Cohort, Enrolment, Learner
 from app.pagination import PageRequest, paginate
 from app.schemas.enrolment import EnrolmentCreate, EnrolmentUpdate
 from app.services import records
+from app.services.alerts import scan as alerts
 from app.services.learners import learners
 
 NAME = "enrolment"
@@ -81,9 +82,11 @@ async def create(
     learner = await _changeable_learner(session, principal, learner_id)
     values = data.model_dump()
     await _check(session, principal, values)
-    return await records.create(
+    enrolment = await records.create(
         session, principal, Enrolment(learner_id=learner.id, **values), NAME
     )
+    await alerts.trigger(session, principal, [learner.id])
+    return enrolment
 
 
 async def update(
@@ -105,7 +108,9 @@ async def update(
         "ended_reason": enrolment.ended_reason,
     }
     await _check(session, principal, {**current, **values})
-    return await records.update(session, principal, enrolment, values, NAME)
+    await records.update(session, principal, enrolment, values, NAME)
+    await alerts.trigger(session, principal, [learner.id])
+    return enrolment
 
 
 async def delete(
@@ -118,3 +123,4 @@ async def delete(
     learner = await _changeable_learner(session, principal, learner_id)
     enrolment = await _find(session, learner, enrolment_id)
     await records.delete(session, principal, enrolment, NAME, expected_version=expected_version)
+    await alerts.trigger(session, principal, [learner.id])

@@ -38,7 +38,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Cohort, Contract, ContractStatus, Enrolment, Learner
 from app.services import contract_lifecycle as lifecycle
-from app.services.organisations import local_today as today_for  # noqa: F401 (until callers move)
 
 
 class LearnerStatus(StrEnum):

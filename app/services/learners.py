@@ -21,6 +21,7 @@ from app.models import Contract, Enrolment, Learner, Role, User
 from app.pagination import MAX_LIMIT, PageRequest
 from app.schemas.learner import LearnerRead
 from app.services import external_refs, learner_status, organisations, scope
+from app.services.alerts import scan as alerts
 from app.services.resource import Resource
 
 USER_FIELDS = ("referent_id", "prescriber_id", "user_id")
@@ -157,6 +158,12 @@ class Learners(Resource[Learner, LearnerRead]):
         # Referents change their learners but do not delete them.
         if not principal.writes_organisation:
             raise Forbidden("Your role may not delete learners.")
+
+    async def after_write(
+        self, session: AsyncSession, principal: Principal, obj: Learner
+    ) -> None:
+        # Fragility, needs, birth date and referent feed the rules (risk score, age, owner).
+        await alerts.trigger(session, principal, [obj.id])
 
     async def before_delete(
         self, session: AsyncSession, principal: Principal, obj: Learner

@@ -1,8 +1,8 @@
 """alerts, calendar, attendance, reviews, unique siret
 
-Revision ID: 855aa31f33dc
+Revision ID: 7769dcd81b65
 Revises: f91d8c4199cf
-Create Date: 2026-11-25 14:52:46.603391
+Create Date: 2026-11-25 14:54:16.166434
 """
 from collections.abc import Sequence
 
@@ -11,7 +11,7 @@ from alembic import op
 
 
 
-revision: str = '855aa31f33dc'
+revision: str = '7769dcd81b65'
 down_revision: str | None = 'f91d8c4199cf'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -201,6 +201,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_alerts_org_status', ['organisation_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_alerts_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_alerts_owner_id'), ['owner_id'], unique=False)
+        batch_op.create_index('uq_alerts_live_rule_subject', ['organisation_id', 'rule', 'subject_type', 'subject_id'], unique=True, sqlite_where=sa.text("status IN ('open', 'acknowledged') AND rule <> 'manual'"), postgresql_where=sa.text("status IN ('open', 'acknowledged') AND rule <> 'manual'"))
 
     op.create_table('reviews',
     sa.Column('contract_id', sa.String(length=36), nullable=False),
@@ -279,6 +280,7 @@ def downgrade() -> None:
 
     op.drop_table('reviews')
     with op.batch_alter_table('alerts', schema=None) as batch_op:
+        batch_op.drop_index('uq_alerts_live_rule_subject', sqlite_where=sa.text("status IN ('open', 'acknowledged') AND rule <> 'manual'"), postgresql_where=sa.text("status IN ('open', 'acknowledged') AND rule <> 'manual'"))
         batch_op.drop_index(batch_op.f('ix_alerts_owner_id'))
         batch_op.drop_index(batch_op.f('ix_alerts_organisation_id'))
         batch_op.drop_index('ix_alerts_org_status')
