@@ -8,7 +8,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Entity, utcnow
 
-
 _LIVE = "status IN ('open', 'acknowledged') AND rule <> 'manual'"
 
 
