@@ -34,7 +34,8 @@ class CohortKeyDate(Entity):
     cohort_id: Mapped[str] = mapped_column(
         ForeignKey("cohorts.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(String)  # exam | review_window | visit_window | holiday | other
+    # exam | review_window | visit_window | holiday | other
+    kind: Mapped[str] = mapped_column(String)
     start_date: Mapped[date]
     end_date: Mapped[date]
     label: Mapped[str] = mapped_column(String)
