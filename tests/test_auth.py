@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import httpx
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.security import hash_password
+from app.models import IdempotencyRecord
 from tests.factories import World
 
 TOKEN_URL = "/api/v1/auth/token"
@@ -165,3 +167,15 @@ async def test_missing_or_garbage_token_is_401(client: httpx.AsyncClient) -> Non
     assert bad.status_code == 401
     assert bad.headers["content-type"] == "application/problem+json"
     assert bad.headers["WWW-Authenticate"] == "Bearer"
+
+
+async def test_secrets_are_never_kept_for_idempotent_replay(
+    client: httpx.AsyncClient, session: AsyncSession, world: World
+) -> None:
+    headers = {**world.admin.headers, "Idempotency-Key": "client-1"}
+    created = await client.post(
+        "/api/v1/api-clients", json={"name": "ERP", "scopes": ["read"]}, headers=headers
+    )
+    secret = created.json()["client_secret"]
+    stored = (await session.scalars(select(IdempotencyRecord.body))).all()
+    assert all(secret not in body for body in stored)

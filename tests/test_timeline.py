@@ -9,7 +9,7 @@ from datetime import date
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import Learner
+from app.models import Learner, Review
 from tests import helpers_learners as make
 from tests.factories import World
 
@@ -139,3 +139,33 @@ async def test_from_and_to_limit_the_period(
     assert [i["date"] for i in answer.json()["items"]] == ["2026-11-20", "2026-12-01", "2027-01-10"]
     bad = await client.get(url(s.learner.id), params={"from": "soon"}, headers=world.staff.headers)
     assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["query", "from"]
+
+
+async def test_a_done_review_appears_planned_ones_do_not(
+    client: httpx.AsyncClient, session: AsyncSession, world: World
+) -> None:
+    s = await story(session, world)
+    before = (await client.get(url(s.learner.id), headers=world.staff.headers)).json()["items"]
+    # The second contract, tutored by world.tutor.
+    tutored = next(i["contract_id"] for i in before if i["object_id"] == s.ids["second_signed"])
+    done = Review(organisation_id=world.organisation.id, contract_id=tutored,
+                  learner_id=s.learner.id, kind="visit", done_on=date(2027, 3, 15),
+                  outcome="watch", summary="À suivre", signoffs=[{"role": "tutor"}])
+    planned = Review(organisation_id=world.organisation.id, contract_id=tutored,
+                     learner_id=s.learner.id, kind="mid_term", scheduled_on=date(2027, 3, 20))
+    session.add_all([done, planned])
+    await session.commit()
+    answer = await client.get(url(s.learner.id), headers=world.coordinator.headers)
+    items = answer.json()["items"]
+    reviews = [i for i in items if i["kind"] == "review_done"]
+    assert [(i["date"], i["object_type"], i["object_id"]) for i in reviews] == [
+        ("2027-03-15", "review", done.id)
+    ]
+    assert reviews[0]["summary"] == "Company visit done (watch)"
+    assert reviews[0]["contract_id"] == tutored
+    assert reviews[0]["details"]["signed_by"] == ["tutor"]
+    assert items.index(reviews[0]) == 8  # between the tutor change and the April entry
+    for role, sees in (("tutor", True), ("learner", True), ("referent", True),
+                       ("prescriber", False)):
+        seen = await client.get(url(s.learner.id), headers=world[role].headers)
+        assert (done.id in {i["object_id"] for i in seen.json()["items"]}) is sees, role

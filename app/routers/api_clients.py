@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from app.deps import CurrentPrincipal, ExpectedVersion, Idempotent, PageDep, SessionDep
+from app.deps import CurrentPrincipal, ExpectedVersion, PageDep, SessionDep
 from app.routing import UnitOfWorkRoute, set_etag
 from app.schemas.api_client import ApiClientCreate, ApiClientCreated, ApiClientRead, ApiClientUpdate
 from app.schemas.common import Page
@@ -30,11 +30,12 @@ async def list_api_clients(
     summary="Create a machine client (its secret is shown once)",
     response_model=ApiClientCreated,
     status_code=status.HTTP_201_CREATED,
-    dependencies=[Idempotent],
 )
 async def create_api_client(
     body: ApiClientCreate, session: SessionDep, principal: CurrentPrincipal, response: Response
 ) -> ApiClientCreated:
+    """The answer holds the client secret, shown once. It is never stored in clear, so this
+    operation does not replay answers for an `Idempotency-Key`."""
     client, secret = await api_clients.create(session, principal, body)
     set_etag(response, client.version)
     response.headers["Location"] = f"/api/v1/api-clients/{client.id}"

@@ -189,25 +189,28 @@ class LearnerRead(ReadSchema):
     external_refs: list[ExternalRefOut] = Field(default_factory=list)
 
 
-TimelineKind = Literal["enrolment_started", "enrolment_ended", "contract_event", "follow_up_entry"]
+TimelineKind = Literal[
+    "enrolment_started", "enrolment_ended", "contract_event", "follow_up_entry", "review_done"
+]
 
 
 class TimelineItem(BaseModel):
     """One dated line of a learner's timeline. ``object_type``/``object_id`` name the row it
-    comes from (``enrolment``, ``contract_event`` or ``follow_up_entry``); ``details`` holds
-    that row's own fields."""
+    comes from (``enrolment``, ``contract_event``, ``follow_up_entry`` or ``review``, done
+    reviews only); ``details`` holds that row's own fields."""
 
     date: date
     kind: TimelineKind
     summary: str
-    object_type: Literal["enrolment", "contract_event", "follow_up_entry"]
+    object_type: Literal["enrolment", "contract_event", "follow_up_entry", "review"]
     object_id: str
     contract_id: str | None = None
     details: dict[str, Any] = Field(default_factory=dict)
 
 
 class Timeline(BaseModel):
-    """Enrolments, contract events and the follow-up entries the caller may see, oldest first."""
+    """Enrolments, contract events, the follow-up entries and the done reviews the caller may
+    see, oldest first."""
 
     model_config = ConfigDict(
         json_schema_extra={

@@ -1,5 +1,6 @@
 """A learner's timeline (the *livret de suivi* as one read): enrolments, the events of the
-contracts the caller may see and the follow-up entries the caller may see, in date order."""
+contracts the caller may see, the follow-up entries and the done reviews the caller may see, in
+date order."""
 
 from __future__ import annotations
 
@@ -10,13 +11,36 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.principal import Principal
-from app.models import Cohort, Contract, ContractEvent, Enrolment, FollowUpEntry, Learner
+from app.models import (
+    Cohort,
+    Contract,
+    ContractEvent,
+    Enrolment,
+    FollowUpEntry,
+    Learner,
+    Review,
+)
 from app.schemas.learner import Timeline, TimelineItem
 from app.services import organisations, scope
 from app.services.learners import learners
+from app.services.reviews import review_condition
 
 # On one day: joining first, then contract events and entries, leaving last.
-_RANK = {"enrolment_started": 0, "contract_event": 1, "follow_up_entry": 2, "enrolment_ended": 3}
+_RANK = {
+    "enrolment_started": 0,
+    "contract_event": 1,
+    "review_done": 2,
+    "follow_up_entry": 2,
+    "enrolment_ended": 3,
+}
+_REVIEW_KINDS = {
+    "visit": "Company visit",
+    "two_month_interview": "Two-month interview",
+    "trial_check": "Trial period check",
+    "mid_term": "Mid-term review",
+    "end_of_contract": "End of contract review",
+    "post_contract": "Post-contract review",
+}
 _EPOCH = datetime(1970, 1, 1)
 
 
@@ -45,6 +69,7 @@ async def for_learner(
         *await _enrolment_items(session, learner, today, start, end),
         *await _contract_event_items(session, principal, learner, start, end),
         *await _follow_up_items(session, principal, learner, start, end),
+        *await _review_items(session, principal, learner, start, end),
     ]
     # Ties broken by when each row was written, then by id: the same order on every engine.
     dated.sort(key=lambda d: (d[0].date, _RANK[d[0].kind], _naive(d[1]), d[0].object_id))
@@ -167,6 +192,48 @@ async def _follow_up_items(
         )
         for entry in entries
     ]
+
+
+async def _review_items(
+    session: AsyncSession,
+    principal: Principal,
+    learner: Learner,
+    start: date | None,
+    end: date | None,
+) -> list[Dated]:
+    """Done reviews only: a planned one is not yet part of the learner's story."""
+    stmt = select(Review).where(
+        Review.learner_id == learner.id, Review.done_on.is_not(None), review_condition(principal)
+    )
+    done = await session.scalars(_between(stmt, Review.done_on, start, end))
+    return [
+        (
+            TimelineItem(
+                date=review.done_on,
+                kind="review_done",
+                summary=_review_summary(review),
+                object_type="review",
+                object_id=review.id,
+                contract_id=review.contract_id,
+                details={
+                    "review_kind": review.kind,
+                    "outcome": review.outcome,
+                    "summary": review.summary,
+                    "scheduled_on": review.scheduled_on,
+                    "reviewer_id": review.reviewer_id,
+                    "signed_by": [s.get("role") for s in review.signoffs or []],
+                },
+            ),
+            review.created_at,
+        )
+        for review in done
+        if review.done_on is not None
+    ]
+
+
+def _review_summary(review: Review) -> str:
+    outcome = f" ({review.outcome})" if review.outcome else ""
+    return f"{_REVIEW_KINDS.get(review.kind, review.kind)} done{outcome}"
 
 
 def _naive(moment: datetime | None) -> datetime:
