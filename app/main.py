@@ -105,6 +105,9 @@ TAGS = [
     {"name": "reviews", "description": "Company visits and reviews, signed off."},
     {"name": "alerts", "description": "Risk flags raised by rules or people, and their workflow."},
     {"name": "alert-rules", "description": "The rule catalogue and each organisation's settings."},
+    {"name": "indicators", "description": "Indicators, dashboard and Qualiopi evidence."},
+    {"name": "imports", "description": "Bulk imports from spreadsheets and ERPs."},
+    {"name": "exports", "description": "Exports for the national dashboard and ERPs."},
     {"name": "audit-events", "description": "Who changed what, when (read-only)."},
     {"name": "operations", "description": "Liveness and readiness."},
 ]

@@ -11,6 +11,7 @@ from app.models.enrolment import Enrolment
 from app.models.external_ref import ExternalRef
 from app.models.follow_up_entry import FollowUpEntry
 from app.models.idempotency import IdempotencyRecord
+from app.models.import_job import ImportJob
 from app.models.learner import Learner
 from app.models.organisation import Organisation
 from app.models.programme import Cohort, Programme, cohort_referents
@@ -42,6 +43,7 @@ __all__ = [
     "ExternalRef",
     "FollowUpEntry",
     "IdempotencyRecord",
+    "ImportJob",
     "Learner",
     "LoginFailure",
     "Organisation",
