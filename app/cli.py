@@ -7,7 +7,7 @@ import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -171,6 +171,58 @@ def alerts_scan(
             f"{name}: as of {scanned_on.isoformat()}, opened {counts.opened}, "
             f"updated {counts.updated}, resolved {counts.resolved}"
         )
+
+
+@cli.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or XLSX.")],
+    organisation: Annotated[str, typer.Option(help="Organisation name.")],
+    profile: Annotated[str, typer.Option(help="relais, erp_generic or tdb_effectifs.")],
+    dry_run: Annotated[bool, typer.Option(help="Check and count, write nothing.")] = False,
+    mode: Annotated[str, typer.Option(help="atomic (all or nothing) or partial.")] = "atomic",
+) -> None:
+    """Import learners, companies and contracts from a file, as POST /imports does; exits 1
+    when the file is rejected or the import fails."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from app.services.imports.command import import_file
+
+    content = file.read_bytes()
+
+    async def _run() -> Any:
+        engine = make_engine(get_settings())
+        try:
+            with Progress(transient=True) as progress:
+                task = progress.add_task(f"Importing {file.name}", total=None)
+
+                def advance(done: int, total: int) -> None:
+                    progress.update(task, completed=done, total=total)
+
+                return await import_file(
+                    make_sessionmaker(engine), file.name, content, organisation=organisation,
+                    profile=profile, mode=mode, dry_run=dry_run, on_progress=advance,
+                )
+        finally:
+            await engine.dispose()
+
+    try:
+        job = asyncio.run(_run())
+    except Problem as problem:
+        typer.echo(f"Error: {problem.detail}", err=True)
+        for error in problem.errors or []:
+            typer.echo(f"  {'.'.join(map(str, error['loc']))}: {error['msg']}", err=True)
+        raise typer.Exit(code=1) from problem
+    console = Console()
+    counts = ", ".join(f"{k} {v}" for k, v in job.counts.items())
+    dry = " (dry run: nothing written)" if job.dry_run else ""
+    console.print(f"Import {job.id}: {job.status}{dry}. {counts or job.error}")
+    for line in job.report:
+        where = f"row {line['row']}" + (f", {line['column']}" if line["column"] else "")
+        value = f" ({line['value']!r})" if line["value"] is not None else ""
+        console.print(f"  {where}{value}: {line['message']}", markup=False, highlight=False)
+    if job.status != "succeeded":
+        raise typer.Exit(code=1)
 
 
 def _print_logins(logins: list[tuple[str, str, str]]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -10,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi_offline import FastAPIOffline
+from sqlalchemy.exc import SQLAlchemyError
 
 from app import problem_handlers
 from app.core.config import Settings, get_settings
@@ -18,6 +20,7 @@ from app.core.logging import configure_logging
 from app.middleware import RequestContextMiddleware
 from app.routers import ROUTERS
 from app.schemas.common import ProblemDetail
+from app.services.imports import jobs as import_jobs
 
 API_VERSION = "1.0.0"
 DESCRIPTION = """Relais follows work-study learners (*alternants*) for training organisations and
@@ -35,7 +38,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(application: FastAPI) -> AsyncIterator[None]:
+        await _recover_interrupted_work(application)
         yield
         await engine.dispose()
 
@@ -81,6 +85,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+async def _recover_interrupted_work(app: FastAPI) -> None:
+    """Imports found running at startup died with the previous process: mark them failed.
+    Tolerates a database that is not migrated yet (``/ready`` reports that)."""
+    try:
+        async with app.state.sessionmaker() as session:
+            await import_jobs.fail_interrupted_jobs(session)
+            await session.commit()
+    except SQLAlchemyError:
+        logging.getLogger("relais").warning("could not check for interrupted imports")
 
 
 TAGS = [

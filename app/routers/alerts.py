@@ -6,9 +6,11 @@ No ``from __future__ import annotations``: FastAPI reads these signatures at run
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 
 from app.deps import CurrentPrincipal, ExpectedVersion, Idempotent, PageDep, SessionDep
+from app.pagination import PageRequest
+from app.routers.export_formats import EXPORT_RESPONSES, export_response
 from app.routing import UnitOfWorkRoute, set_etag
 from app.schemas.alert import (
     AlertCommentCreate,
@@ -75,8 +77,15 @@ FiltersDep = Annotated[dict[str, Any], Depends(alert_filters)]
 router = APIRouter(prefix=PATH, tags=["alerts"], route_class=UnitOfWorkRoute)
 
 
-@router.get("", operation_id="list_alerts", summary="List alerts", response_model=Page[AlertRead])
+@router.get(
+    "",
+    operation_id="list_alerts",
+    summary="List alerts",
+    response_model=Page[AlertRead],
+    responses=EXPORT_RESPONSES,
+)
 async def list_alerts(
+    request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
     page: PageDep,
@@ -85,7 +94,14 @@ async def list_alerts(
 ) -> Any:
     """Only alerts on subjects in your scope; tutors, learners and prescribers see only the
     alerts they raised."""
-    items, cursor = await workflow.list_(session, principal, page, selected, lang)
+
+    async def fetch(wanted: PageRequest) -> tuple[list[AlertRead], str | None]:
+        return await workflow.list_(session, principal, wanted, selected, lang)
+
+    exported = await export_response(request, AlertRead, fetch, "alerts", sort=page.sort)
+    if exported is not None:
+        return exported
+    items, cursor = await fetch(page)
     return {"items": items, "next_cursor": cursor}
 
 

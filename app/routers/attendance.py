@@ -6,10 +6,12 @@ paths (``/register``, ``/rates``) come before ``/{mark_id}``."""
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from app.deps import CurrentPrincipal, ExpectedVersion, Idempotent, PageDep, SessionDep
 from app.errors import ValidationFailed
+from app.pagination import PageRequest
+from app.routers.export_formats import EXPORT_RESPONSES, export_response
 from app.routing import UnitOfWorkRoute, set_etag
 from app.schemas.attendance import (
     AttendanceMarkCreate,
@@ -64,11 +66,25 @@ FiltersDep = Annotated[dict[str, Any], Depends(attendance_filters)]
     operation_id="list_attendance_marks",
     summary="List attendance marks",
     response_model=Page[AttendanceMarkRead],
+    responses=EXPORT_RESPONSES,
 )
 async def list_marks(
-    session: SessionDep, principal: CurrentPrincipal, page: PageDep, selected: FiltersDep
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: PageDep,
+    selected: FiltersDep,
 ) -> Any:
     """Only marks of learners you see: your referred, tutored or own learners, or all."""
+
+    async def fetch(wanted: PageRequest) -> tuple[list[AttendanceMarkRead], str | None]:
+        return await attendance.list_(session, principal, wanted, selected)
+
+    exported = await export_response(
+        request, AttendanceMarkRead, fetch, "attendance", sort=page.sort
+    )
+    if exported is not None:
+        return exported
     items, cursor = await attendance.list_(session, principal, page, selected)
     return {"items": items, "next_cursor": cursor}
 

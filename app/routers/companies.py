@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, Response, status
+from fastapi import Depends, Query, Request, Response, status
 from pydantic import EmailStr
 
 from app.deps import CurrentPrincipal, ExpectedVersion, Idempotent, PageDep, SessionDep
+from app.pagination import PageRequest
+from app.routers.export_formats import EXPORT_RESPONSES, export_response
 from app.routers.resource_routes import ExternalRefQuery, RefPath, SourcePath, resource_router
 from app.routing import set_etag
 from app.schemas.common import Page
@@ -65,8 +67,10 @@ TutorFilters = Annotated[dict[str, Any], Depends(tutor_filters)]
     operation_id="list_tutors",
     summary="List a company's tutors",
     response_model=Page[TutorRead],
+    responses=EXPORT_RESPONSES,
 )
 async def list_company_tutors(
+    request: Request,
     company_id: str,
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -74,6 +78,14 @@ async def list_company_tutors(
     selected: TutorFilters,
     external_ref: ExternalRefQuery = None,
 ) -> Any:
+    async def fetch(wanted: PageRequest) -> tuple[list[TutorRead], str | None]:
+        return await tutors.list_tutors(
+            session, principal, company_id, wanted, selected, external_ref
+        )
+
+    exported = await export_response(request, TutorRead, fetch, "tutors", sort=page.sort)
+    if exported is not None:
+        return exported
     items, cursor = await tutors.list_tutors(
         session, principal, company_id, page, selected, external_ref
     )

@@ -6,9 +6,11 @@ No ``from __future__ import annotations``: FastAPI reads these signatures at run
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import Query, Response
+from fastapi import Query, Request, Response
 
 from app.deps import CurrentPrincipal, ExpectedVersion, Idempotent, PageDep, SessionDep
+from app.pagination import PageRequest
+from app.routers.export_formats import EXPORT_RESPONSES, export_response
 from app.routers.resource_routes import resource_router
 from app.routing import set_etag
 from app.schemas.common import Page
@@ -116,9 +118,22 @@ async def change_contract_tutor(
     operation_id="list_contract_events",
     summary="A contract's history: creation, status moves and tutor changes",
     response_model=Page[ContractEventRead],
+    responses=EXPORT_RESPONSES,
 )
 async def list_contract_events(
-    object_id: str, session: SessionDep, principal: CurrentPrincipal, page: PageDep
+    request: Request,
+    object_id: str,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: PageDep,
 ) -> Any:
+    async def fetch(wanted: PageRequest) -> tuple[list[ContractEventRead], str | None]:
+        return await contract_history.events(session, principal, object_id, wanted)
+
+    exported = await export_response(
+        request, ContractEventRead, fetch, "contract_events", sort=page.sort
+    )
+    if exported is not None:
+        return exported
     items, cursor = await contract_history.events(session, principal, object_id, page)
     return {"items": items, "next_cursor": cursor}

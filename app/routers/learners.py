@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import Query, Response, status
+from fastapi import Query, Request, Response, status
 
 from app.deps import CurrentPrincipal, ExpectedVersion, Idempotent, PageDep, SessionDep
+from app.pagination import PageRequest
+from app.routers.export_formats import EXPORT_RESPONSES, export_response
 from app.routers.resource_routes import resource_router
 from app.routing import set_etag
 from app.schemas.common import Page
@@ -70,10 +72,22 @@ router = resource_router(
     operation_id="list_learner_enrolments",
     summary="List a learner's enrolments",
     response_model=Page[EnrolmentRead],
+    responses=EXPORT_RESPONSES,
 )
 async def list_enrolments(
-    learner_id: str, session: SessionDep, principal: CurrentPrincipal, page: PageDep
+    request: Request,
+    learner_id: str,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: PageDep,
 ) -> Any:
+    async def fetch(wanted: PageRequest) -> tuple[list[EnrolmentRead], str | None]:
+        rows, cursor = await enrolments.list_(session, principal, learner_id, wanted)
+        return [EnrolmentRead.model_validate(r) for r in rows], cursor
+
+    exported = await export_response(request, EnrolmentRead, fetch, "enrolments", sort=page.sort)
+    if exported is not None:
+        return exported
     rows, cursor = await enrolments.list_(session, principal, learner_id, page)
     return {"items": rows, "next_cursor": cursor}
 

@@ -7,10 +7,11 @@ passed in, which FastAPI must see as real objects."""
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from pydantic import BaseModel
 
 from app.deps import CurrentPrincipal, ExpectedVersion, Idempotent, PageDep, SessionDep
+from app.routers.export_formats import EXPORT_RESPONSES, file_response, requested_format
 from app.routing import UnitOfWorkRoute, set_etag
 from app.schemas.common import Page
 from app.services.resource import Resource
@@ -54,14 +55,22 @@ def resource_router(
         operation_id=f"list_{plural}",
         summary=f"List {label}s",
         response_model=Page[read_schema],  # type: ignore[valid-type]
+        responses=EXPORT_RESPONSES,
     )
     async def list_objects(
+        request: Request,
         session: SessionDep,
         principal: CurrentPrincipal,
         page: PageDep,
         selected: FiltersDep,
         external_ref: ExternalRefQuery = None,
     ) -> Any:
+        fmt = requested_format(request)
+        if fmt is not None:  # the whole list as a file: limit and cursor do not apply
+            header, rows = await service.export(
+                session, principal, selected, external_ref, sort=page.sort
+            )
+            return file_response(fmt, header, rows, plural)
         items, cursor = await service.list_(session, principal, page, selected, external_ref)
         return {"items": items, "next_cursor": cursor}
 

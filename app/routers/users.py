@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from app.deps import CurrentPrincipal, ExpectedVersion, Idempotent, PageDep, SessionDep
 from app.models import Role
+from app.pagination import PageRequest
+from app.routers.export_formats import EXPORT_RESPONSES, export_response
 from app.routing import UnitOfWorkRoute, set_etag
 from app.schemas.common import Page
 from app.schemas.user import UserCreate, UserRead, UserUpdate
@@ -14,19 +16,38 @@ from app.services import users
 router = APIRouter(prefix="/api/v1/users", tags=["users"], route_class=UnitOfWorkRoute)
 
 
-@router.get("", operation_id="list_users", summary="List users", response_model=Page[UserRead])
+@router.get(
+    "",
+    operation_id="list_users",
+    summary="List users",
+    response_model=Page[UserRead],
+    responses=EXPORT_RESPONSES,
+)
 async def list_users(
+    request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
     page: PageDep,
     role: Role | None = None,
     active: bool | None = None,
     email: Annotated[str | None, Query(max_length=320)] = None,
-) -> Page[UserRead]:
-    rows, cursor = await users.list_(
-        session, principal, page, role=role.value if role else None, active=active, email=email
-    )
-    return Page(items=[UserRead.model_validate(u) for u in rows], next_cursor=cursor)
+) -> Any:
+    async def fetch(wanted: PageRequest) -> tuple[list[UserRead], str | None]:
+        rows, cursor = await users.list_(
+            session,
+            principal,
+            wanted,
+            role=role.value if role else None,
+            active=active,
+            email=email,
+        )
+        return [UserRead.model_validate(u) for u in rows], cursor
+
+    exported = await export_response(request, UserRead, fetch, "users", sort=page.sort)
+    if exported is not None:
+        return exported
+    items, cursor = await fetch(page)
+    return Page(items=items, next_cursor=cursor)
 
 
 @router.post(

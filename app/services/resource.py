@@ -7,10 +7,11 @@ scoped get and list (404 out of scope), filters, ``?external_ref=``, create/upda
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import ColumnElement, Select, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +21,7 @@ from app.models import Entity
 from app.pagination import PageRequest, paginate
 from app.schemas.common import ExternalRefIn
 from app.services import external_refs, records
+from app.services.exports import tabular
 
 M = TypeVar("M", bound=Entity)
 R = TypeVar("R", bound=BaseModel)
@@ -106,6 +108,36 @@ class Resource(Generic[M, R]):
             stmt = stmt.where(self.model.id == object_id) if object_id else stmt.where(false())
         rows, cursor = await paginate(session, stmt, self.model, page)
         return await self.to_read(session, principal, rows), cursor
+
+    def pages(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        filters: Mapping[str, Any],
+        external_ref: str | None = None,
+        *,
+        sort: str = "created_at",
+    ) -> AsyncIterator[Sequence[R]]:
+        """Every page of the list, read through ``list_`` so a resource's own list rules
+        (scope, derived filters, refusals) apply to exports exactly as to JSON pages."""
+
+        async def fetch(page: PageRequest) -> tuple[list[R], str | None]:
+            return await self.list_(session, principal, page, filters, external_ref)
+
+        return tabular.all_pages(fetch, sort=sort)
+
+    async def export(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        filters: Mapping[str, Any],
+        external_ref: str | None = None,
+        *,
+        sort: str = "created_at",
+    ) -> tuple[list[str], tabular.Rows]:
+        """The whole list as a flat table (header, rows read page by page)."""
+        pages = self.pages(session, principal, filters, external_ref, sort=sort)
+        return await tabular.table(self.read_schema, pages)
 
     async def create(self, session: AsyncSession, principal: Principal, data: BaseModel) -> M:
         self.check_may_write(principal, None)
@@ -198,7 +230,10 @@ class Resource(Generic[M, R]):
     ) -> tuple[M, bool]:
         """Create or fully replace the object another system knows as ``source:ref``.
         Sending the same body twice changes nothing the second time."""
-        key = ExternalRefIn(source=source, ref=ref)
+        try:
+            key = ExternalRefIn(source=source, ref=ref)
+        except PydanticValidationError as exc:  # e.g. a blank ref once whitespace is stripped
+            raise ValidationFailed.on(["path", "ref"], "Expected a non-blank reference.") from exc
         object_id = await external_refs.find_object_id(
             session, principal.organisation_id, self.name, source, ref
         )

@@ -1,0 +1,173 @@
+"""Profiles: which column of a file feeds which Relais field, and under which ``source`` name
+the external references of the file are kept.
+
+Headers are compared folded (case, accents, spaces and underscores ignored), so "Prénom",
+"PRENOM" and "prenom" are one column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.errors import ValidationFailed
+from app.services.imports.parsing import Row, fold
+
+# The Relais fields a row may carry, named <object>.<field>.
+FIELDS = (
+    "learner.last_name",
+    "learner.first_name",
+    "learner.birth_date",
+    "learner.ine",
+    "learner.email",
+    "learner.phone",
+    "learner.ref",
+    "company.siret",
+    "company.name",
+    "company.ref",
+    "contract.kind",
+    "contract.start_date",
+    "contract.end_date",
+    "contract.ref",
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    source: str  # the external-ref source of the file's codes
+    columns: dict[str, str]  # folded header -> field
+    # The national dashboard sends no employer name: a new company is named after its SIRET.
+    company_name_from_siret: bool = False
+    kinds: dict[str, str] = field(default_factory=dict)  # folded contract type -> kind
+
+
+def _folded(columns: dict[str, str]) -> dict[str, str]:
+    return {fold(header): target for header, target in columns.items()}
+
+
+_KINDS = {
+    "apprentissage": "apprenticeship",
+    "contrat d'apprentissage": "apprenticeship",
+    "apprenticeship": "apprenticeship",
+    "professionnalisation": "professionalisation",
+    "contrat de professionnalisation": "professionalisation",
+    "professionalisation": "professionalisation",
+    "stage": "internship",
+    "internship": "internship",
+}
+
+RELAIS = Profile(
+    name="relais",
+    source="import",
+    columns=_folded(
+        {
+            "last_name": "learner.last_name",
+            "first_name": "learner.first_name",
+            "birth_date": "learner.birth_date",
+            "ine": "learner.ine",
+            "email": "learner.email",
+            "phone": "learner.phone",
+            "learner_ref": "learner.ref",
+            "company_siret": "company.siret",
+            "company_name": "company.name",
+            "company_ref": "company.ref",
+            "contract_kind": "contract.kind",
+            "contract_start_date": "contract.start_date",
+            "contract_end_date": "contract.end_date",
+            "contract_ref": "contract.ref",
+        }
+    ),
+    kinds=_folded(_KINDS),
+)
+
+ERP_GENERIC = Profile(
+    name="erp_generic",
+    source="erp",
+    columns=_folded(
+        {
+            "Nom": "learner.last_name",
+            "Nom de naissance": "learner.last_name",
+            "Prénom": "learner.first_name",
+            "Date de naissance": "learner.birth_date",
+            "INE": "learner.ine",
+            "Email": "learner.email",
+            "E-mail": "learner.email",
+            "Courriel": "learner.email",
+            "Téléphone": "learner.phone",
+            "Portable": "learner.phone",
+            "Code apprenant": "learner.ref",
+            "SIRET": "company.siret",
+            "SIRET entreprise": "company.siret",
+            "Raison sociale": "company.name",
+            "Entreprise": "company.name",
+            "Code entreprise": "company.ref",
+            "Type de contrat": "contract.kind",
+            "Date de début de contrat": "contract.start_date",
+            "Date de fin de contrat": "contract.end_date",
+            "Code contrat": "contract.ref",
+        }
+    ),
+    kinds=_folded(_KINDS),
+)
+
+TDB_EFFECTIFS = Profile(
+    name="tdb_effectifs",
+    source="tdb",
+    columns=_folded(
+        {
+            "nom_apprenant": "learner.last_name",
+            "prenom_apprenant": "learner.first_name",
+            "date_de_naissance_apprenant": "learner.birth_date",
+            "ine_apprenant": "learner.ine",
+            "email_contact": "learner.email",
+            "tel_apprenant": "learner.phone",
+            "id_erp_apprenant": "learner.ref",
+            "siret_employeur": "company.siret",
+            "contrat_date_debut": "contract.start_date",
+            "contrat_date_fin": "contract.end_date",
+        }
+    ),
+    company_name_from_siret=True,
+)
+
+PROFILES = {p.name: p for p in (RELAIS, ERP_GENERIC, TDB_EFFECTIFS)}
+
+
+def get(name: str) -> Profile:
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise ValidationFailed.on(
+            ["body", "profile"], f"Unknown profile; one of {', '.join(PROFILES)}."
+        ) from None
+
+
+@dataclass
+class MappedRow:
+    number: int  # as the user sees it: the spreadsheet line, or the JSON item from 1
+    values: dict[str, str]  # field -> text, empty cells left out
+    columns: dict[str, str]  # field -> the file's own header, for the report
+
+
+def map_rows(profile: Profile, rows: list[Row], first_number: int) -> list[MappedRow]:
+    """Columns the profile does not know are ignored (ERP exports carry dozens)."""
+    if rows:
+        headers = list(rows[0])
+        if not any(fold(h) in profile.columns for h in headers):
+            raise ValidationFailed.on(
+                ["body", "file"],
+                f"No column of the file is known to the {profile.name} profile "
+                f"(found: {', '.join(headers[:10])}).",
+            )
+    mapped = []
+    for index, row in enumerate(rows):
+        values: dict[str, str] = {}
+        columns: dict[str, str] = {}
+        for header, text in row.items():
+            target = profile.columns.get(fold(header))
+            if target is None:
+                continue
+            columns.setdefault(target, header)
+            if text and target not in values:
+                values[target] = text
+        mapped.append(MappedRow(first_number + index, values, columns))
+    return mapped

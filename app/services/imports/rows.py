@@ -1,0 +1,150 @@
+"""One mapped row turned into the API's own input schemas, or into report lines.
+
+Validation is the API's: LearnerCreate and CompanyCreate (SIRET checksum, INE, e-mail, phone),
+dates as the French write them, contract types by their French names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from app.schemas.company import CompanyCreate
+from app.schemas.learner import LearnerCreate
+from app.services.imports.parsing import fold, parse_date, tidy_name
+from app.services.imports.profiles import MappedRow, Profile
+
+PLACEHOLDER_NAME = "-"  # lets CompanyCreate check a SIRET when the file gives no name
+
+
+@dataclass
+class ContractData:
+    kind: str
+    start_date: date
+    end_date: date
+
+
+@dataclass
+class RowData:
+    learner: LearnerCreate
+    company: CompanyCreate | None
+    company_named: bool  # False: the name is a placeholder, not to be written over a real one
+    contract: ContractData | None
+
+
+def issue(row: MappedRow, target: str | None, message: str) -> dict[str, Any]:
+    column = row.columns.get(target) if target else None
+    value = row.values.get(target) if target else None
+    return {"row": row.number, "column": column, "value": value, "message": message}
+
+
+def _date(row: MappedRow, target: str, issues: list[dict[str, Any]]) -> date | None:
+    text = row.values.get(target)
+    if text is None:
+        return None
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        issues.append(issue(row, target, str(exc)))
+        return None
+
+
+def _validate(
+    schema: type[BaseModel], payload: dict[str, Any], row: MappedRow, prefix: str,
+    issues: list[dict[str, Any]],
+) -> Any:
+    try:
+        return schema.model_validate(payload)
+    except ValidationError as exc:
+        for error in exc.errors():
+            target = f"{prefix}.{error['loc'][0]}" if error["loc"] else None
+            message = str(error["msg"]).removeprefix("Value error, ")
+            issues.append(issue(row, target, message))
+        return None
+
+
+def _learner(row: MappedRow, issues: list[dict[str, Any]]) -> LearnerCreate | None:
+    v = row.values
+    payload: dict[str, Any] = {
+        "last_name": tidy_name(v.get("learner.last_name", "")),
+        "first_name": tidy_name(v.get("learner.first_name", "")),
+    }
+    for key in ("email", "phone"):
+        if f"learner.{key}" in v:
+            payload[key] = v[f"learner.{key}"]
+    if "learner.ine" in v:
+        payload["ine"] = v["learner.ine"].upper()
+    if "learner.birth_date" in v:
+        born = _date(row, "learner.birth_date", issues)
+        if born is None:
+            return None
+        payload["birth_date"] = born
+    learner: LearnerCreate | None = _validate(LearnerCreate, payload, row, "learner", issues)
+    return learner
+
+
+def _company(
+    profile: Profile, row: MappedRow, issues: list[dict[str, Any]]
+) -> tuple[CompanyCreate | None, bool]:
+    v = row.values
+    if not any(k in v for k in ("company.siret", "company.name", "company.ref")):
+        return None, False
+    named = "company.name" in v
+    payload: dict[str, Any] = {"name": v.get("company.name", PLACEHOLDER_NAME)}
+    if "company.siret" in v:
+        payload["siret"] = v["company.siret"].replace(" ", "")
+        if not named and profile.company_name_from_siret:
+            payload["name"], named = f"Employeur {payload['siret']}", True
+    company: CompanyCreate | None = _validate(CompanyCreate, payload, row, "company", issues)
+    return company, named
+
+
+def _contract(
+    profile: Profile, row: MappedRow, has_company: bool, issues: list[dict[str, Any]]
+) -> ContractData | None:
+    v = row.values
+    if not any(k in v for k in ("contract.start_date", "contract.end_date", "contract.ref")):
+        return None
+    kind = "apprenticeship"
+    if "contract.kind" in v:
+        found = profile.kinds.get(fold(v["contract.kind"]))
+        if found is None:
+            issues.append(issue(row, "contract.kind", "Unknown contract type."))
+        kind = found or kind
+    start = _date(row, "contract.start_date", issues)
+    end = _date(row, "contract.end_date", issues)
+    for target, value in (("contract.start_date", start), ("contract.end_date", end)):
+        if value is None and target not in v:
+            issues.append(issue(row, target, "Required for a contract."))
+    if not has_company:
+        issues.append(issue(row, "company.siret", "A contract needs its employer (SIRET)."))
+    if start is None or end is None:
+        return None
+    return ContractData(kind, start, end)
+
+
+def build(profile: Profile, row: MappedRow) -> tuple[RowData | None, list[dict[str, Any]]]:
+    issues: list[dict[str, Any]] = []
+    learner = _learner(row, issues)
+    company, named = _company(profile, row, issues)
+    employer = any(k in row.values for k in ("company.siret", "company.name", "company.ref"))
+    contract = _contract(profile, row, employer, issues)
+    if issues or learner is None:
+        return None, issues
+    return RowData(learner, company, named, contract), []
+
+
+def identity(row: MappedRow) -> tuple[str, ...]:
+    """What makes two lines of one file the same record (for duplicate reports)."""
+    v = row.values
+    names = ("learner.last_name", "learner.first_name", "learner.birth_date")
+    learner = (
+        v.get("learner.ref")
+        or v.get("learner.ine", "").upper()
+        or "|".join(fold(v.get(k, "")) for k in names)
+    )
+    employer = v.get("company.ref") or v.get("company.siret", "").replace(" ", "")
+    contract = v.get("contract.ref") or f"{employer}|{v.get('contract.start_date', '')}"
+    return learner, contract

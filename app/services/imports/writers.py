@@ -1,0 +1,76 @@
+"""The domain services as an import uses them: every rule, audit and reference check the
+same, but the alert rules are evaluated once for all the learners the import touched (per
+chunk) instead of once per written object, which would dominate a large file's time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.principal import Principal
+from app.models import Company, Contract, Learner
+from app.services.alerts import scan as alerts
+from app.services.alerts.scan import MAX_TRIGGER_LEARNERS
+from app.services.companies import Companies
+from app.services.contracts import Contracts
+from app.services.learners import Learners
+
+
+class _Touched:
+    def __init__(self) -> None:
+        self.pending: set[str] = set()
+
+
+class ImportLearners(Learners):
+    def __init__(self, touched: _Touched) -> None:
+        self.touched = touched
+
+    async def after_write(self, session: AsyncSession, principal: Principal, obj: Learner) -> None:
+        self.touched.pending.add(obj.id)
+
+
+class ImportCompanies(Companies):
+    def __init__(self, touched: _Touched) -> None:
+        self.touched = touched
+
+    async def after_write(self, session: AsyncSession, principal: Principal, obj: Company) -> None:
+        learner_ids = await session.scalars(
+            select(Contract.learner_id).where(Contract.company_id == obj.id)
+        )
+        self.touched.pending.update(learner_ids)
+
+
+class ImportContracts(Contracts):
+    def __init__(self, touched: _Touched) -> None:
+        self.touched = touched
+
+    async def after_write(
+        self, session: AsyncSession, principal: Principal, obj: Contract
+    ) -> None:
+        self.touched.pending.add(obj.learner_id)
+
+
+@dataclass
+class Writers:
+    touched: _Touched = field(default_factory=_Touched)
+    kept: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.learners = ImportLearners(self.touched)
+        self.companies = ImportCompanies(self.touched)
+        self.contracts = ImportContracts(self.touched)
+
+    def keep(self) -> None:
+        """The row's savepoint was released: its learners' alerts are due."""
+        self.kept |= self.touched.pending
+        self.touched.pending.clear()
+
+    def drop(self) -> None:
+        self.touched.pending.clear()
+
+    async def trigger_alerts(self, session: AsyncSession, principal: Principal) -> None:
+        ids = sorted(self.kept)
+        for start in range(0, len(ids), MAX_TRIGGER_LEARNERS):
+            await alerts.trigger(session, principal, ids[start : start + MAX_TRIGGER_LEARNERS])

@@ -1,0 +1,2 @@
+"""Indicators (INDICATORS.md): catalogue, values computed in SQL, drill-down, dashboard,
+Qualiopi evidence and shareable aggregates."""
