@@ -13,6 +13,7 @@ from stdnum.fr import siret
 
 from app.errors import Conflict
 from app.models import (
+    Alert,
     Cohort,
     Company,
     Contract,
@@ -182,3 +183,16 @@ async def test_generate_is_deterministic_and_proportional(session: AsyncSession)
     assert set(await _statuses(session, first.organisation_id)) == set(LearnerStatus)
     with pytest.raises(Conflict):
         await demo_generate.generate(session, 200, "Bench A")
+
+
+async def test_the_demo_shows_who_is_at_risk_today(session: AsyncSession) -> None:
+    await demo.load(session)
+    await session.commit()
+    open_alerts = select(func.count()).select_from(Alert).where(Alert.status == "open")
+    opened = await session.scalar(open_alerts)
+    assert opened and opened > 0
+    rules = set(await session.scalars(select(Alert.rule).distinct()))
+    assert {"no_employer_after_window", "rupture_risk"} & rules
+    await demo.load(session)  # a second load re-scans: nothing new
+    await session.commit()
+    assert await session.scalar(open_alerts) == opened

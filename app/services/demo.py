@@ -15,9 +15,12 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.principal import SYSTEM, Principal
 from app.core.security import hash_password
 from app.models import FollowUpEntry, Programme, Role, Tutor, User, cohort_referents
 from app.services import organisations
+from app.services.alerts import scan as alert_scan
+from app.services.alerts.catalogue import Scope
 from app.services.demo_entries import Team
 from app.services.demo_generate import add_cohorts, add_companies
 from app.services.demo_history import CohortRef, Histories
@@ -97,6 +100,10 @@ async def load(session: AsyncSession) -> list[tuple[str, str, str]]:
     )
     if has_data is None:
         await _load_data(session, organisation.id, existing)
+    # Raise today's alerts, so that the demo shows who is at risk (a no-op when re-run).
+    system = Principal(kind=SYSTEM.kind, id=SYSTEM.id, organisation_id=organisation.id)
+    today = await organisations.local_today(session, organisation.id)
+    await alert_scan.run(session, system, Scope(organisation.id, today))
     return [(role.value, demo_email(role.value), DEMO_PASSWORD) for role in Role]
 
 
