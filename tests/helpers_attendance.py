@@ -9,8 +9,6 @@ calendar (treated as CFA days)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -19,8 +17,6 @@ import httpx
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
-from app.main import create_app
 from app.models import (
     AttendanceMark,
     CalendarDay,
@@ -33,24 +29,11 @@ from app.models import (
     Tutor,
     cohort_referents,
 )
-from app.routers import attendance as attendance_routes
 from app.services.organisations import local_today
 from tests.factories import World
 
 URL = "/api/v1/attendance"
 REGISTER = f"{URL}/register"
-
-
-@asynccontextmanager
-async def attendance_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    """A client on the application with the attendance routes (added until registered)."""
-    app = create_app(settings)
-    if not any(getattr(route, "path", "") == REGISTER for route in app.routes):
-        app.include_router(attendance_routes.router)
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://relais.test") as client:
-        yield client
-    await app.state.engine.dispose()
 
 
 @dataclass

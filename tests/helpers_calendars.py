@@ -8,33 +8,15 @@ from datetime import date
 from typing import Any
 
 import httpx
-from fastapi import FastAPI
 from icalendar import Calendar
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
-from app.main import create_app
 from app.models import Cohort, Contract, Learner, Tutor
-from app.routers import calendars
 from tests import helpers_learners
 from tests.factories import World
 
 SCHOOL_YEAR = (date(2026, 9, 1), date(2027, 8, 31))
 WEEKLY = {"kind": "weekly", "cfa_weekdays": [0, 1]}  # Monday-Tuesday at the CFA, 3 in company
-
-
-def calendar_app(settings: Settings) -> FastAPI:
-    """The app with the calendar routes, whether or not ``app.routers`` registers them yet."""
-    app = create_app(settings)
-    paths = {getattr(route, "path", None) for route in app.routes}
-    if "/api/v1/cohorts/{cohort_id}/rhythm" not in paths:
-        app.include_router(calendars.router)
-    return app
-
-
-def client_for(app: FastAPI) -> httpx.AsyncClient:
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    return httpx.AsyncClient(transport=transport, base_url="http://relais.test")
 
 
 async def school_year_cohort(session: AsyncSession, world: World, **values: Any) -> Cohort:

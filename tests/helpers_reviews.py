@@ -7,19 +7,14 @@ tutor account) plus two running apprenticeships: ``contract`` (``mine`` with ``t
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import httpx
-from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
-from app.main import create_app
 from app.models import Contract
-from app.routers import review_templates, reviews
 from tests.factories import World
 from tests.helpers_contracts import Scene, make_scene, today
 
@@ -27,24 +22,6 @@ REVIEWS = "/api/v1/reviews"
 TEMPLATES = "/api/v1/review-templates"
 WHOLE = ("admin", "coordinator", "staff", "company_relations", "auditor")
 ALL_ROLES = (*WHOLE, "referent", "tutor", "learner", "prescriber")
-
-
-def with_review_routes(app: FastAPI) -> FastAPI:
-    """Until the routers are registered in ``app.routers``, add them (once) to a test app."""
-    paths = {getattr(route, "path", None) for route in app.routes}
-    if REVIEWS not in paths:
-        app.include_router(reviews.router)
-    if TEMPLATES not in paths:
-        app.include_router(review_templates.router)
-    return app
-
-
-async def review_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    application = with_review_routes(create_app(settings))
-    transport = httpx.ASGITransport(app=application, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://relais.test") as client:
-        yield client
-    await application.state.engine.dispose()
 
 
 def grid(**overrides: Any) -> dict[str, Any]:

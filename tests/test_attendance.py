@@ -3,7 +3,6 @@ justifications, rates, and the absence alert opened and cleared by marks."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,7 +11,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
 from app.models import AttendanceMark, AuditEvent
 from tests.factories import World
 from tests.helpers_attendance import (
@@ -20,7 +18,6 @@ from tests.helpers_attendance import (
     URL,
     Scene,
     add_mark,
-    attendance_client,
     make_scene,
     post_mark,
 )
@@ -28,10 +25,9 @@ from tests.helpers_attendance import (
 WHOLE = ("admin", "coordinator", "staff", "company_relations", "auditor")
 
 
-@pytest.fixture(scope="module")
-async def api(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async with attendance_client(settings) as client:
-        yield client
+@pytest.fixture
+def api(client: httpx.AsyncClient) -> httpx.AsyncClient:
+    return client
 
 
 @pytest.fixture

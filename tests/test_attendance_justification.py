@@ -3,7 +3,6 @@ marks open and justifications clear."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import httpx
@@ -11,7 +10,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
 from app.models import Alert, AuditEvent
 from tests.factories import World
 from tests.helpers_attendance import (
@@ -19,7 +17,6 @@ from tests.helpers_attendance import (
     URL,
     Scene,
     add_mark,
-    attendance_client,
     make_scene,
     post_mark,
 )
@@ -27,10 +24,9 @@ from tests.helpers_attendance import (
 RATES = f"{URL}/rates"
 
 
-@pytest.fixture(scope="module")
-async def api(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async with attendance_client(settings) as client:
-        yield client
+@pytest.fixture
+def api(client: httpx.AsyncClient) -> httpx.AsyncClient:
+    return client
 
 
 @pytest.fixture

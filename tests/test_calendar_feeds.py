@@ -3,22 +3,16 @@ apps read without a bearer token, revocable, computed with their owner's current
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import pytest
-from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
 from app.core.security import digest
 from app.models import AuditEvent, CalendarFeed, User
 from tests.factories import World
 from tests.helpers_calendars import (
-    calendar_app,
-    client_for,
     days,
     events,
     put_rhythm,
@@ -28,19 +22,6 @@ from tests.helpers_calendars import (
 
 FEEDS = "/api/v1/calendar-feeds"
 EXAM = {"kind": "exam", "start_date": "2027-05-18", "end_date": "2027-05-21", "label": "BTS"}
-
-
-@pytest.fixture(scope="module")
-async def calendar_api(settings: Settings) -> AsyncIterator[FastAPI]:
-    app = calendar_app(settings)
-    yield app
-    await app.state.engine.dispose()
-
-
-@pytest.fixture
-async def client(calendar_api: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with client_for(calendar_api) as c:
-        yield c
 
 
 async def feed(client: httpx.AsyncClient, headers: dict[str, str], **body: Any) -> httpx.Response:

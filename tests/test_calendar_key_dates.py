@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
-import pytest
-from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
 from app.models import AuditEvent
 from tests.factories import World
 from tests.helpers_calendars import (
-    calendar_app,
-    client_for,
     days,
     put_rhythm,
     school_year_cohort,
@@ -24,19 +17,6 @@ from tests.helpers_calendars import (
 WRITERS = ("admin", "coordinator", "staff")
 OTHERS = ("company_relations", "referent", "tutor", "learner", "prescriber", "auditor")
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture(scope="module")
-async def calendar_api(settings: Settings) -> AsyncIterator[FastAPI]:
-    app = calendar_app(settings)
-    yield app
-    await app.state.engine.dispose()
-
-
-@pytest.fixture
-async def client(calendar_api: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with client_for(calendar_api) as c:
-        yield c
 
 
 async def test_key_dates_are_listed_shown_on_their_days_and_audited(

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
 from app.models import AuditEvent, CalendarDay
 from tests.factories import World
 from tests.helpers_calendars import (
     WEEKLY,
-    calendar_app,
-    client_for,
     days,
     put_rhythm,
     school_year_cohort,
@@ -26,19 +21,6 @@ from tests.helpers_calendars import (
 WRITERS = ("admin", "coordinator", "staff")
 OTHERS = ("company_relations", "referent", "tutor", "learner", "prescriber", "auditor")
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture(scope="module")
-async def calendar_api(settings: Settings) -> AsyncIterator[FastAPI]:
-    app = calendar_app(settings)
-    yield app
-    await app.state.engine.dispose()
-
-
-@pytest.fixture
-async def client(calendar_api: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with client_for(calendar_api) as c:
-        yield c
 
 
 async def test_a_rhythm_generates_the_school_year_without_cfa_days_on_holidays(

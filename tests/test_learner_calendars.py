@@ -3,30 +3,13 @@ binds them each day; visible to whoever may see the learner."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date
 
 import httpx
-import pytest
-from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
 from tests.factories import World
-from tests.helpers_calendars import calendar_app, client_for, put_rhythm, scene
-
-
-@pytest.fixture(scope="module")
-async def calendar_api(settings: Settings) -> AsyncIterator[FastAPI]:
-    app = calendar_app(settings)
-    yield app
-    await app.state.engine.dispose()
-
-
-@pytest.fixture
-async def client(calendar_api: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with client_for(calendar_api) as c:
-        yield c
+from tests.helpers_calendars import put_rhythm, scene
 
 
 async def test_the_calendar_is_cut_to_the_enrolment_and_says_when_an_employer_binds(

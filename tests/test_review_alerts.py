@@ -3,25 +3,16 @@ interview and the company visit open and clear the alerts RULES.md says."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import httpx
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
 from app.models import Alert
 from tests.factories import World
 from tests.helpers_contracts import today
-from tests.helpers_reviews import REVIEWS, create_review, make_review_scene, review_client
-
-
-@pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async for c in review_client(settings):
-        yield c
+from tests.helpers_reviews import REVIEWS, create_review, make_review_scene
 
 
 async def statuses(session: AsyncSession, rule: str, contract_id: str) -> list[str]:

@@ -3,7 +3,6 @@ their paper signature); the first signature locks the review."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -11,7 +10,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
 from app.models import AuditEvent
 from tests.factories import World
 from tests.helpers_contracts import today
@@ -22,14 +20,7 @@ from tests.helpers_reviews import (
     create_review,
     create_template,
     make_review_scene,
-    review_client,
 )
-
-
-@pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async for c in review_client(settings):
-        yield c
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ versioned so that a grid a review uses is never changed in place."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -11,7 +10,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
 from app.models import AuditEvent, ReviewTemplate
 from tests.factories import World
 from tests.helpers_reviews import (
@@ -22,16 +20,9 @@ from tests.helpers_reviews import (
     create_template,
     grid,
     make_review_scene,
-    review_client,
 )
 
 WRITERS = ("admin", "coordinator", "staff")
-
-
-@pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async for c in review_client(settings):
-        yield c
 
 
 @pytest.fixture

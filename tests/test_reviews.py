@@ -3,7 +3,6 @@ against the grid, If-Match, deletion, filters."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import httpx
@@ -11,7 +10,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
 from app.models import AuditEvent, Review
 from tests.factories import World
 from tests.helpers_contracts import today
@@ -24,14 +22,7 @@ from tests.helpers_reviews import (
     create_review,
     create_template,
     make_review_scene,
-    review_client,
 )
-
-
-@pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async for c in review_client(settings):
-        yield c
 
 
 @pytest.fixture
