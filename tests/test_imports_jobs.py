@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import AuditEvent, Contract, ImportJob, Learner, Role
-from app.services.imports import apply, jobs
+from app.services.imports import jobs, writers
 from tests.factories import World
 from tests.helpers_imports import (
     ERP_FILE,
@@ -116,20 +116,18 @@ async def test_bad_requests_answer_422_and_record_no_job(client, world: World, s
 async def test_crash_mid_import_leaves_nothing_and_fails_the_job(
     client, world: World, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
 ):
-    real = apply.apply_row
-    calls = 0
+    # Learners and companies are already written when the contracts' write crashes.
+    crashed: list[int] = []
 
-    async def crashing(*args: Any, **kwargs: Any) -> str:
-        nonlocal calls
-        calls += 1
-        if calls == 3:
-            raise RuntimeError("simulated crash")
-        return await real(*args, **kwargs)
+    async def crashing(self: Any, session: AsyncSession, *args: Any, **kwargs: Any) -> Any:
+        crashed.append(await session.scalar(select(func.count()).select_from(Learner)) or 0)
+        raise RuntimeError("simulated crash")
 
-    monkeypatch.setattr(apply, "apply_row", crashing)
+    monkeypatch.setattr(writers.ImportContracts, "create_many", crashing)
     before = await table_counts(session, world.organisation.id)
     job = await import_file(client, world.admin, ERP_FILE.read_bytes(), mode="partial")
     assert job["status"] == "failed" and job["error"] == jobs.CRASHED
+    assert crashed and crashed[0] > 0  # it did crash with learners written
     assert await table_counts(session, world.organisation.id) == before
 
 

@@ -40,6 +40,28 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def event(
+    principal: Principal,
+    *,
+    action: str,
+    object_type: str,
+    object_id: str,
+    changes: dict[str, Any] | None = None,
+    organisation_id: str | None = None,
+) -> AuditEvent:
+    """One line of the log, not yet added (``record`` adds one; bulk writers add many)."""
+    return AuditEvent(
+        organisation_id=organisation_id or principal.organisation_id,
+        actor_type=principal.kind,
+        actor_id=None if principal.kind == "system" else principal.id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        changes=changes or {},
+        request_id=request_id_var.get(),
+    )
+
+
 async def record(
     session: AsyncSession,
     principal: Principal,
@@ -50,16 +72,14 @@ async def record(
     changes: dict[str, Any] | None = None,
     organisation_id: str | None = None,
 ) -> AuditEvent:
-    event = AuditEvent(
-        organisation_id=organisation_id or principal.organisation_id,
-        actor_type=principal.kind,
-        actor_id=None if principal.kind == "system" else principal.id,
+    line = event(
+        principal,
         action=action,
         object_type=object_type,
         object_id=object_id,
-        changes=changes or {},
-        request_id=request_id_var.get(),
+        changes=changes,
+        organisation_id=organisation_id,
     )
-    session.add(event)
+    session.add(line)
     await session.flush()
-    return event
+    return line

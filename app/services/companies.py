@@ -98,6 +98,33 @@ class Companies(Resource[Company, CompanyRead]):
             await self._check_siret_free(session, principal, values["siret"], obj)
         return self._sensitivity(values, obj)
 
+    async def prepare_many(
+        self, session: AsyncSession, principal: Principal, items: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """As ``prepare`` for each, the SIRETs checked in one query (and against each other)."""
+        sirets = [values.get("siret") for values in items if values.get("siret")]
+        if len(set(sirets)) < len(sirets):
+            raise ValidationFailed.on(["body", "siret"], "The same SIRET is given twice.")
+        for start in range(0, len(sirets), 1000):
+            existing = (
+                await session.execute(
+                    select(Company.id, Company.siret)
+                    .where(
+                        Company.organisation_id == principal.organisation_id,
+                        Company.siret.in_(sirets[start : start + 1000]),
+                    )
+                    .limit(1)
+                )
+            ).first()
+            if existing is not None:
+                raise _siret_taken(existing.siret, existing.id)
+        unchecked = [{k: v for k, v in values.items() if k != "siret"} for values in items]
+        prepared = [await self.prepare(session, principal, values, None) for values in unchecked]
+        return [
+            {**values, "siret": item["siret"]} if "siret" in item else values
+            for values, item in zip(prepared, items, strict=True)
+        ]
+
     @staticmethod
     def _sensitivity(values: dict[str, Any], obj: Company | None) -> dict[str, Any]:
         """A flagged company says why; an unflagged one keeps no stale reason."""
@@ -129,11 +156,7 @@ class Companies(Resource[Company, CompanyRead]):
             stmt = stmt.where(Company.id != obj.id)
         existing = await session.scalar(stmt.limit(1))
         if existing is not None:
-            raise Conflict(
-                f"SIRET {siret} is already company {existing}.",
-                object_id=existing,
-                errors=[{"loc": ["body", "siret"], "msg": "already used", "type": "duplicate"}],
-            )
+            raise _siret_taken(siret, existing)
 
     async def after_write(
         self, session: AsyncSession, principal: Principal, obj: Company
@@ -162,3 +185,11 @@ class Companies(Resource[Company, CompanyRead]):
 
 
 companies = Companies()
+
+
+def _siret_taken(siret: str, company_id: str) -> Conflict:
+    return Conflict(
+        f"SIRET {siret} is already company {company_id}.",
+        object_id=company_id,
+        errors=[{"loc": ["body", "siret"], "msg": "already used", "type": "duplicate"}],
+    )

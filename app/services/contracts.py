@@ -9,12 +9,12 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.principal import Principal
 from app.errors import Conflict, ValidationFailed
-from app.models import Company, Contract, ContractEvent
+from app.models import Contract, ContractEvent
 from app.models.contract import ContractStatus
 from app.pagination import PageRequest
 from app.schemas.common import ExternalRefIn
@@ -63,20 +63,24 @@ def contract_attributes(obj: Contract, today: date) -> dict[str, Any]:
     return values
 
 
+def contract_event(
+    principal: Principal, obj: Contract, kind: str, on: date, **values: Any
+) -> ContractEvent:
+    return ContractEvent(
+        organisation_id=obj.organisation_id,
+        contract_id=obj.id,
+        kind=kind,
+        on=on,
+        actor_id=None if principal.kind == "system" else principal.id,
+        **values,
+    )
+
+
 async def record_event(
     session: AsyncSession, principal: Principal, obj: Contract, kind: str, on: date, **values: Any
 ) -> None:
     """One line of the contract's history. Not audited on its own: the change it goes with is."""
-    session.add(
-        ContractEvent(
-            organisation_id=obj.organisation_id,
-            contract_id=obj.id,
-            kind=kind,
-            on=on,
-            actor_id=None if principal.kind == "system" else principal.id,
-            **values,
-        )
-    )
+    session.add(contract_event(principal, obj, kind, on, **values))
     await session.flush()
 
 
@@ -137,7 +141,23 @@ class Contracts(Resource[Contract, ContractRead]):
     ) -> dict[str, Any]:
         merged = {key: getattr(obj, key) for key in COLUMNS} if obj is not None else {}
         merged.update(values)
-        errors = await checks.field_errors(session, principal, values, merged)
+        known = await checks.References.load(session, principal, [merged])
+        return self._checked(values, merged, obj, known)
+
+    async def prepare_many(
+        self, session: AsyncSession, principal: Principal, items: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        known = await checks.References.load(session, principal, items)
+        return [self._checked(values, dict(values), None, known) for values in items]
+
+    @staticmethod
+    def _checked(
+        values: dict[str, Any],
+        merged: dict[str, Any],
+        obj: Contract | None,
+        known: checks.References,
+    ) -> dict[str, Any]:
+        errors = checks.errors_in(values, merged, known)
         if errors:
             raise ValidationFailed("The contract is not valid: see errors.", errors=errors)
         if "sites" in values:
@@ -145,26 +165,26 @@ class Contracts(Resource[Contract, ContractRead]):
         if merged.get("opco") is None and (obj is None or "opco" in values):
             # Funded by the company's OPCO unless said otherwise (also on a PUT without one,
             # so that replaying the same body changes nothing).
-            values["opco"] = await session.scalar(
-                select(Company.opco).where(Company.id == merged["company_id"])
-            )
+            values["opco"] = known.companies.get(merged["company_id"])
         return values
 
-    async def create(
-        self, session: AsyncSession, principal: Principal, data: BaseModel
-    ) -> Contract:
-        obj = await super().create(session, principal, data)
-        today = await local_today(session, obj.organisation_id)
-        await record_event(
-            session,
-            principal,
-            obj,
-            "created",
-            today,
-            to_status=obj.status,
-            to_tutor_id=obj.tutor_id,
+    async def create_many(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        items: Sequence[BaseModel],
+        ids: Sequence[str] | None = None,
+    ) -> list[Contract]:
+        objs = await super().create_many(session, principal, items, ids)
+        today = await local_today(session, principal.organisation_id)
+        session.add_all(
+            contract_event(
+                principal, obj, "created", today, to_status=obj.status, to_tutor_id=obj.tutor_id
+            )
+            for obj in objs
         )
-        return obj
+        await session.flush()
+        return objs
 
     async def _apply(
         self,
@@ -194,9 +214,7 @@ class Contracts(Resource[Contract, ContractRead]):
             )
         return obj
 
-    async def after_write(
-        self, session: AsyncSession, principal: Principal, obj: Contract
-    ) -> None:
+    async def after_write(self, session: AsyncSession, principal: Principal, obj: Contract) -> None:
         await alerts.trigger(session, principal, [obj.learner_id])
 
     async def before_delete(

@@ -12,6 +12,8 @@ from app.errors import Conflict, ValidationFailed
 from app.models import ExternalRef
 from app.schemas.common import ExternalRefIn, ExternalRefOut
 
+CHUNK = 1000  # values per IN list: well under SQLite's and asyncpg's parameter limits
+
 
 def parse(value: str) -> tuple[str, str]:
     """``ypareo:A123`` -> ("ypareo", "A123")."""
@@ -83,4 +85,51 @@ async def replace(
                 ref=ref,
             )
         )
+    await session.flush()
+
+
+async def add_new(
+    session: AsyncSession,
+    organisation_id: str,
+    resource: str,
+    refs: Sequence[tuple[str, ExternalRefIn]],
+) -> None:
+    """Give just-created objects their refs, ``(object_id, ref)`` pairs, in one query and one
+    flush; a ref already held (by another object, or twice in ``refs``) is a conflict."""
+    wanted = {(r.source, r.ref): object_id for object_id, r in refs}
+    if len(wanted) < len({(object_id, r.source, r.ref) for object_id, r in refs}):
+        raise Conflict(f"The same external reference is given to two new {resource}s.")
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for source, ref in wanted:
+        by_source[source].append(ref)
+    for source, values in by_source.items():
+        for start in range(0, len(values), CHUNK):
+            held = (
+                await session.execute(
+                    select(ExternalRef.object_id, ExternalRef.ref)
+                    .where(
+                        ExternalRef.organisation_id == organisation_id,
+                        ExternalRef.resource == resource,
+                        ExternalRef.source == source,
+                        ExternalRef.ref.in_(values[start : start + CHUNK]),
+                    )
+                    .limit(1)
+                )
+            ).first()
+            if held is not None:
+                raise Conflict(
+                    f"External reference {source}:{held.ref} already belongs to another "
+                    f"{resource}.",
+                    object_id=held.object_id,
+                )
+    session.add_all(
+        ExternalRef(
+            organisation_id=organisation_id,
+            resource=resource,
+            object_id=object_id,
+            source=source,
+            ref=ref,
+        )
+        for (source, ref), object_id in sorted(wanted.items())
+    )
     await session.flush()

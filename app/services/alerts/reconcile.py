@@ -218,11 +218,13 @@ async def reconcile(
         if alert.snoozed_until is None and key not in wanted and alert.rule in enabled:
             batch.change(alert, {"snoozed_until": scope.as_of}, "quiet_ended", "update")
     coordinator: str | None = None
+    looked_up = False  # an organisation may have no coordinator: ask once, not per alert
     for key, finding in wanted.items():
         if key in active or key in quiet:
             continue
-        if finding.owner_id is None and coordinator is None:
+        if finding.owner_id is None and not looked_up:
             coordinator = await first_coordinator(session, scope.organisation_id)
+            looked_up = True
         alert = _new_alert(scope, finding, finding.owner_id or coordinator, batch.now)
         batch.alerts.append(alert)
         changes = {k: {"from": None, "to": v} for k, v in audit.snapshot(alert).items() if v}

@@ -3,8 +3,8 @@ without a query: by the file's external reference first, then by natural keys (I
 name + first name + birth date, case and accents ignored; SIRET; learner + employer + start).
 
 It also keeps the compared fields of every object (``snapshots``), so that an unchanged row
-costs no query at all. Rows written inside a savepoint are staged and only kept once their
-savepoint is released."""
+costs no query at all. Rows are planned before they are written: what a plan adds can be
+undone back to a checkpoint when its rows are rolled back."""
 
 from __future__ import annotations
 
@@ -44,7 +44,8 @@ class Index:
             )
         }
         self.snapshots: dict[str, dict[str, Any]] = {}
-        self._staged: list[tuple[str, Any, Any]] = []
+        # (map name or "snapshot", key, previous snapshot): what to take back on undo.
+        self._undo: list[tuple[str, Any, Any]] = []
 
     @classmethod
     async def load(cls, session: AsyncSession, organisation_id: str, source: str) -> Index:
@@ -92,20 +93,31 @@ class Index:
                 return self.maps[name][key]
         return None
 
-    def stage(self, name: str, key: Any, object_id: str) -> None:
-        if key is not None:
-            self._staged.append((name, key, object_id))
+    def add(self, name: str, key: Any, object_id: str) -> None:
+        """Remember a new key; a key already known keeps its first object."""
+        if key is not None and key not in self.maps[name]:
+            self.maps[name][key] = object_id
+            self._undo.append((name, key, None))
 
-    def stage_snapshot(self, object_id: str, values: dict[str, Any]) -> None:
-        self._staged.append(("snapshot", object_id, values))
+    def snapshot(self, object_id: str, values: dict[str, Any]) -> None:
+        previous = self.snapshots.get(object_id)
+        self._undo.append(("snapshot", object_id, previous))
+        self.snapshots[object_id] = {**(previous or {}), **values}
 
-    def keep_staged(self) -> None:
-        for name, key, value in self._staged:
-            if name == "snapshot":
-                self.snapshots[key] = {**self.snapshots.get(key, {}), **value}
+    def checkpoint(self) -> int:
+        return len(self._undo)
+
+    def undo(self, checkpoint: int) -> None:
+        """Forget what was added since ``checkpoint``: those rows were rolled back."""
+        while len(self._undo) > checkpoint:
+            name, key, previous = self._undo.pop()
+            if name != "snapshot":
+                del self.maps[name][key]
+            elif previous is None:
+                del self.snapshots[key]
             else:
-                self.maps[name].setdefault(key, value)
-        self._staged.clear()
+                self.snapshots[key] = previous
 
-    def drop_staged(self) -> None:
-        self._staged.clear()
+    def settle(self) -> None:
+        """The rows planned so far are written for good: nothing to undo before here."""
+        self._undo.clear()

@@ -4,6 +4,7 @@ chunk) instead of once per written object, which would dominate a large file's t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -30,10 +31,20 @@ class ImportLearners(Learners):
     async def after_write(self, session: AsyncSession, principal: Principal, obj: Learner) -> None:
         self.touched.pending.add(obj.id)
 
+    async def after_create_many(
+        self, session: AsyncSession, principal: Principal, objs: Sequence[Learner]
+    ) -> None:
+        self.touched.pending.update(obj.id for obj in objs)
+
 
 class ImportCompanies(Companies):
     def __init__(self, touched: _Touched) -> None:
         self.touched = touched
+
+    async def after_create_many(
+        self, session: AsyncSession, principal: Principal, objs: Sequence[Company]
+    ) -> None:
+        """A new company has no contracts yet: its learners are the contracts' to report."""
 
     async def after_write(self, session: AsyncSession, principal: Principal, obj: Company) -> None:
         learner_ids = await session.scalars(
@@ -51,6 +62,11 @@ class ImportContracts(Contracts):
     ) -> None:
         self.touched.pending.add(obj.learner_id)
 
+    async def after_create_many(
+        self, session: AsyncSession, principal: Principal, objs: Sequence[Contract]
+    ) -> None:
+        self.touched.pending.update(obj.learner_id for obj in objs)
+
 
 @dataclass
 class Writers:
@@ -61,6 +77,12 @@ class Writers:
         self.learners = ImportLearners(self.touched)
         self.companies = ImportCompanies(self.touched)
         self.contracts = ImportContracts(self.touched)
+
+    def of(self, resource: str) -> Learners | Companies | Contracts:
+        services: dict[str, Learners | Companies | Contracts] = {
+            "learner": self.learners, "company": self.companies, "contract": self.contracts,
+        }
+        return services[resource]
 
     def keep(self) -> None:
         """The row's savepoint was released: its learners' alerts are due."""

@@ -1,0 +1,155 @@
+"""Decide, for each object of a valid row, whether it is created, updated or left alone.
+
+Planning only reads the ``Index`` (and records in it what the row will create, with ids chosen
+now), so a whole chunk of rows can be planned and then written together; when a chunk is
+rolled back, ``Index.undo`` takes its plans back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from app.models.base import new_id
+from app.schemas.common import ExternalRefIn
+from app.schemas.company import CompanyUpdate
+from app.schemas.contract import ContractCreate, ContractUpdate
+from app.schemas.learner import LearnerUpdate
+from app.services.imports import rows as row_data
+from app.services.imports.matching import Index, name_key
+from app.services.imports.parsing import fold
+from app.services.imports.profiles import MappedRow, Profile
+
+Action = Literal["created", "updated", "unchanged"]
+RESOURCES = ("learner", "company", "contract")  # the order of writes: references first
+
+
+class RowRejected(Exception):
+    def __init__(self, issues: list[dict[str, Any]]) -> None:
+        super().__init__("row rejected")
+        self.issues = issues
+
+
+@dataclass
+class Step:
+    resource: str  # learner, company or contract
+    object_id: str
+    action: Action
+    create: BaseModel | None = None  # the input schema of a creation
+    changed: dict[str, Any] = field(default_factory=dict)  # the fields an update sets
+    update_schema: type[BaseModel] | None = None
+    new_ref: ExternalRefIn | None = None  # the file's code, added to a matched object
+
+
+@dataclass
+class Plan:
+    row: MappedRow
+    steps: list[Step]
+
+    @property
+    def outcome(self) -> Action:
+        """The strongest of its objects' outcomes."""
+        actions = {step.action for step in self.steps}
+        return next((a for a in ("created", "updated") if a in actions), "unchanged")
+
+
+def _changes(
+    snapshot: dict[str, Any], wanted: dict[str, Any], folded: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    changed = {}
+    for key, value in wanted.items():
+        old = snapshot.get(key)
+        same = fold(old or "") == fold(value or "") if key in folded else old == value
+        if not same:
+            changed[key] = value
+    return changed
+
+
+def _step(
+    index: Index, profile: Profile, resource: str, object_id: str | None, ref: str | None,
+    create: BaseModel | None, changed: dict[str, Any], update_schema: type[BaseModel],
+) -> Step:
+    if object_id is None:
+        assert create is not None
+        refs = [ExternalRefIn(source=profile.source, ref=ref)] if ref else []
+        step = Step(
+            resource, new_id(), "created", create=create.model_copy(update={"external_refs": refs})
+        )
+        index.add(f"{resource}_ref", ref, step.object_id)
+        return step
+    new_ref = None
+    if ref is not None and index.find((f"{resource}_ref", ref)) != object_id:
+        new_ref = ExternalRefIn(source=profile.source, ref=ref)
+        index.add(f"{resource}_ref", ref, object_id)
+    action: Action = "updated" if changed or new_ref else "unchanged"
+    return Step(resource, object_id, action, changed=changed, update_schema=update_schema,
+                new_ref=new_ref)
+
+
+def _learner(index: Index, profile: Profile, row: MappedRow, data: row_data.RowData) -> Step:
+    new = data.learner
+    ref = row.values.get("learner.ref")
+    key = name_key(new.last_name, new.first_name, new.birth_date)
+    found = index.find(("learner_ref", ref), ("learner_ine", new.ine), ("learner_name", key))
+    wanted = new.model_dump(exclude_unset=True, exclude={"external_refs"})
+    changed = {} if found is None else _changes(
+        index.snapshots.get(found, {}), wanted, folded=("last_name", "first_name", "email")
+    )
+    step = _step(index, profile, "learner", found, ref, new, changed, LearnerUpdate)
+    index.snapshot(step.object_id, wanted)
+    index.add("learner_ine", new.ine, step.object_id)
+    index.add("learner_name", key, step.object_id)
+    return step
+
+
+def _company(index: Index, profile: Profile, row: MappedRow, data: row_data.RowData) -> Step:
+    new = data.company
+    assert new is not None
+    ref = row.values.get("company.ref")
+    found = index.find(("company_ref", ref), ("company_siret", new.siret))
+    if found is None and not data.company_named:
+        raise RowRejected([row_data.issue(row, "company.name", "Required for a new company.")])
+    wanted: dict[str, Any] = {"siret": new.siret} if new.siret else {}
+    if found is None or "company.name" in row.values:
+        wanted["name"] = new.name
+    changed = {} if found is None else _changes(index.snapshots.get(found, {}), wanted)
+    step = _step(index, profile, "company", found, ref, new, changed, CompanyUpdate)
+    index.snapshot(step.object_id, wanted)
+    index.add("company_siret", new.siret, step.object_id)
+    return step
+
+
+def _contract(
+    index: Index, profile: Profile, row: MappedRow, contract: row_data.ContractData,
+    learner_id: str, company_id: str,
+) -> Step:
+    ref = row.values.get("contract.ref")
+    key = (learner_id, company_id, contract.start_date)
+    found = index.find(("contract_ref", ref), ("contract_key", key))
+    wanted = {
+        "kind": contract.kind, "learner_id": learner_id, "company_id": company_id,
+        "start_date": contract.start_date, "end_date": contract.end_date,
+    }
+    if found is not None and "contract.kind" not in row.values:
+        wanted.pop("kind")
+    changed = {} if found is None else _changes(index.snapshots.get(found, {}), wanted)
+    create = ContractCreate.model_validate(wanted) if found is None else None
+    step = _step(index, profile, "contract", found, ref, create, changed, ContractUpdate)
+    index.snapshot(step.object_id, wanted)
+    index.add("contract_key", key, step.object_id)
+    return step
+
+
+def plan_row(index: Index, profile: Profile, row: MappedRow, data: row_data.RowData) -> Plan:
+    """The row's plan, recorded in the index; on RowRejected the caller undoes the index."""
+    learner = _learner(index, profile, row, data)
+    steps = [learner]
+    if data.company is not None:
+        company = _company(index, profile, row, data)
+        steps.append(company)
+        if data.contract is not None:
+            steps.append(
+                _contract(index, profile, row, data.contract, learner.object_id, company.object_id)
+            )
+    return Plan(row, steps)
