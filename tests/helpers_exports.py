@@ -27,8 +27,26 @@ def xlsx_rows(response: httpx.Response) -> list[dict[str, Any]]:
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
     values = list(sheet.iter_rows(values_only=True))
     header = [str(h) for h in values[0]]
-    return [dict(zip(header, row, strict=True)) for row in values[1:]]
+    # Empty trailing cells are not written, so a row may be shorter than the header.
+    padded = [tuple(row) + (None,) * (len(header) - len(row)) for row in values[1:]]
+    return [dict(zip(header, row, strict=True)) for row in padded]
 
 
 def with_auth(headers: dict[str, str], accept: dict[str, str]) -> dict[str, str]:
     return {**headers, **accept}
+
+
+async def json_items(
+    client: httpx.AsyncClient, url: str, headers: dict[str, str], **params: str
+) -> list[dict[str, Any]]:
+    """Every item of a JSON list, following ``next_cursor`` (absent from unpaginated lists)."""
+    items: list[dict[str, Any]] = []
+    query: dict[str, str] = dict(params)
+    while True:
+        response = await client.get(url, params=query, headers=headers)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        items += body["items"]
+        if not body.get("next_cursor"):
+            return items
+        query["cursor"] = body["next_cursor"]

@@ -4,10 +4,11 @@ No ``from __future__ import annotations``: FastAPI reads these signatures at run
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Request, Response
 
 from app.deps import CurrentPrincipal, ExpectedVersion, SessionDep
 from app.routers.alerts import LanguageDep
+from app.routers.export_formats import EXPORT_RESPONSES, whole_or_file
 from app.routing import UnitOfWorkRoute, set_etag
 from app.schemas.alert import AlertRuleRead, AlertRuleUpdate
 from app.schemas.common import Page
@@ -22,12 +23,15 @@ router = APIRouter(prefix="/api/v1/alert-rules", tags=["alert-rules"], route_cla
     operation_id="list_alert_rules",
     summary="List the alert rules and this organisation's settings",
     response_model=Page[AlertRuleRead],
+    responses=EXPORT_RESPONSES,
 )
 async def list_alert_rules(
-    session: SessionDep, principal: CurrentPrincipal, lang: LanguageDep
+    request: Request, session: SessionDep, principal: CurrentPrincipal, lang: LanguageDep
 ) -> Any:
     """The whole catalogue in one page (`next_cursor` is always null). For the team."""
-    return {"items": await settings.list_rules(session, principal, lang), "next_cursor": None}
+    items = await settings.list_rules(session, principal, lang)
+    answer = {"items": items, "next_cursor": None}
+    return await whole_or_file(request, AlertRuleRead, items, answer, "alert_rules")
 
 
 @router.get(

@@ -10,13 +10,12 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 
 from app.deps import CurrentPrincipal, ExpectedVersion, Idempotent, PageDep, SessionDep
 from app.pagination import PageRequest
+from app.routers import alert_history
 from app.routers.export_formats import EXPORT_RESPONSES, export_response
 from app.routing import UnitOfWorkRoute, set_etag
 from app.schemas.alert import (
-    AlertCommentCreate,
     AlertCreate,
     AlertDismiss,
-    AlertEventRead,
     AlertRead,
     AlertReassign,
     AlertResolve,
@@ -27,7 +26,7 @@ from app.schemas.alert import (
     SubjectType,
 )
 from app.schemas.common import Page
-from app.services.alerts import history, i18n, manual, scan, workflow
+from app.services.alerts import i18n, manual, scan, workflow
 
 PATH = "/api/v1/alerts"
 IdQuery = Annotated[str | None, Query(min_length=1, max_length=36)]
@@ -245,42 +244,5 @@ async def reassign_alert(
     return _answer(alert, lang, response)
 
 
-@router.post(
-    "/{alert_id}/comments",
-    operation_id="create_alert_comment",
-    summary="Comment on an alert",
-    response_model=AlertEventRead,
-    status_code=status.HTTP_201_CREATED,
-    dependencies=[Idempotent],
-)
-async def create_alert_comment(
-    alert_id: str, body: AlertCommentCreate, session: SessionDep, principal: CurrentPrincipal
-) -> Any:
-    """Anyone who sees the alert, except auditors (read-only)."""
-    return await history.comment(session, principal, alert_id, body.note)
-
-
-@router.get(
-    "/{alert_id}/comments",
-    operation_id="list_alert_comments",
-    summary="An alert's comments, oldest first",
-    response_model=Page[AlertEventRead],
-)
-async def list_alert_comments(
-    alert_id: str, session: SessionDep, principal: CurrentPrincipal, page: PageDep
-) -> Any:
-    items, cursor = await history.history(session, principal, alert_id, page, kind="comment")
-    return {"items": items, "next_cursor": cursor}
-
-
-@router.get(
-    "/{alert_id}/history",
-    operation_id="list_alert_history",
-    summary="An alert's history: opened, updated, moves, reassignments, comments",
-    response_model=Page[AlertEventRead],
-)
-async def list_alert_history(
-    alert_id: str, session: SessionDep, principal: CurrentPrincipal, page: PageDep
-) -> Any:
-    items, cursor = await history.history(session, principal, alert_id, page)
-    return {"items": items, "next_cursor": cursor}
+# Comments and history live in their own module, under this router's prefix and tag.
+router.include_router(alert_history.router)

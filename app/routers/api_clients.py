@@ -1,8 +1,12 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from typing import Any
+
+from fastapi import APIRouter, Request, Response, status
 
 from app.deps import CurrentPrincipal, ExpectedVersion, PageDep, SessionDep
+from app.pagination import PageRequest
+from app.routers.export_formats import EXPORT_RESPONSES, page_or_file
 from app.routing import UnitOfWorkRoute, set_etag
 from app.schemas.api_client import ApiClientCreate, ApiClientCreated, ApiClientRead, ApiClientUpdate
 from app.schemas.common import Page
@@ -16,12 +20,18 @@ router = APIRouter(prefix="/api/v1/api-clients", tags=["api-clients"], route_cla
     operation_id="list_api_clients",
     summary="List machine clients",
     response_model=Page[ApiClientRead],
+    responses=EXPORT_RESPONSES,
 )
 async def list_api_clients(
-    session: SessionDep, principal: CurrentPrincipal, page: PageDep
-) -> Page[ApiClientRead]:
-    rows, cursor = await api_clients.list_(session, principal, page)
-    return Page(items=[ApiClientRead.model_validate(c) for c in rows], next_cursor=cursor)
+    request: Request, session: SessionDep, principal: CurrentPrincipal, page: PageDep
+) -> Any:
+    """Never their secrets: those are shown once, at creation, and stored hashed."""
+
+    async def fetch(wanted: PageRequest) -> tuple[list[ApiClientRead], str | None]:
+        rows, cursor = await api_clients.list_(session, principal, wanted)
+        return [ApiClientRead.model_validate(c) for c in rows], cursor
+
+    return await page_or_file(request, ApiClientRead, fetch, "api_clients", page)
 
 
 @router.post(

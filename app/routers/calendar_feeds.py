@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Response, status
+from fastapi import APIRouter, Path, Request, Response, status
 
 from app.deps import CurrentPrincipal, ExpectedVersion, PageDep, SessionDep
+from app.pagination import PageRequest
+from app.routers.export_formats import EXPORT_RESPONSES, page_or_file
 from app.routing import UnitOfWorkRoute, set_etag
 from app.schemas.calendar import CalendarFeedCreate, CalendarFeedCreated, CalendarFeedRead
 from app.schemas.common import Page
@@ -72,10 +74,18 @@ async def create_feed(
     operation_id="list_calendar_feeds",
     summary="List your calendar feeds",
     response_model=Page[CalendarFeedRead],
+    responses=EXPORT_RESPONSES,
 )
-async def list_feeds(session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Any:
-    rows, cursor = await calendar_feeds.list_mine(session, principal, page)
-    return {"items": [CalendarFeedRead.model_validate(r) for r in rows], "next_cursor": cursor}
+async def list_feeds(
+    request: Request, session: SessionDep, principal: CurrentPrincipal, page: PageDep
+) -> Any:
+    """Never their tokens (nor URLs): those are shown once, at creation."""
+
+    async def fetch(wanted: PageRequest) -> tuple[list[CalendarFeedRead], str | None]:
+        rows, cursor = await calendar_feeds.list_mine(session, principal, wanted)
+        return [CalendarFeedRead.model_validate(r) for r in rows], cursor
+
+    return await page_or_file(request, CalendarFeedRead, fetch, "calendar_feeds", page)
 
 
 @router.delete(

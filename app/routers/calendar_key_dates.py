@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from app.deps import CurrentPrincipal, ExpectedVersion, Idempotent, PageDep, SessionDep
+from app.pagination import PageRequest
+from app.routers.export_formats import EXPORT_RESPONSES, page_or_file
 from app.routing import UnitOfWorkRoute, set_etag
 from app.schemas.calendar import KeyDateCreate, KeyDateKind, KeyDateRead, KeyDateUpdate
 from app.schemas.common import Page
@@ -25,8 +27,10 @@ To = Annotated[date | None, Query(description="Key dates starting on or before."
     operation_id="list_cohort_key_dates",
     summary="List a cohort's key dates",
     response_model=Page[KeyDateRead],
+    responses=EXPORT_RESPONSES,
 )
 async def list_key_dates(
+    request: Request,
     cohort_id: str,
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -36,8 +40,14 @@ async def list_key_dates(
     to: To = None,
 ) -> Any:
     filters = {"kind": kind, "from": from_, "to": to}
-    rows, cursor = await calendar_key_dates.list_(session, principal, cohort_id, page, filters)
-    return {"items": [KeyDateRead.model_validate(r) for r in rows], "next_cursor": cursor}
+
+    async def fetch(wanted: PageRequest) -> tuple[list[KeyDateRead], str | None]:
+        rows, cursor = await calendar_key_dates.list_(
+            session, principal, cohort_id, wanted, filters
+        )
+        return [KeyDateRead.model_validate(r) for r in rows], cursor
+
+    return await page_or_file(request, KeyDateRead, fetch, "key_dates", page)
 
 
 @router.post(

@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from app.deps import CurrentPrincipal, ExpectedVersion, Idempotent, SessionDep
 from app.routers import calendar_feeds as feed_routes
 from app.routers import calendar_key_dates as key_date_routes
 from app.routers.calendar_feeds import ICS, CalendarResponse
+from app.routers.export_formats import EXPORT_RESPONSES, whole_or_file
 from app.routing import UnitOfWorkRoute, set_etag
 from app.schemas.calendar import (
     CalendarDayRead,
@@ -20,6 +21,7 @@ from app.schemas.calendar import (
     CohortCalendar,
     GenerationResult,
     LearnerCalendar,
+    LearnerCalendarDay,
     RhythmIn,
     RhythmRead,
 )
@@ -94,15 +96,18 @@ async def regenerate(cohort_id: str, session: SessionDep, principal: CurrentPrin
     operation_id="get_cohort_calendar",
     summary="A cohort's days: at the CFA, in company or off",
     response_model=CohortCalendar,
+    responses=EXPORT_RESPONSES,
 )
 async def get_calendar(
+    request: Request,
     cohort_id: str,
     session: SessionDep,
     principal: CurrentPrincipal,
     from_: From = None,
     to: To = None,
 ) -> Any:
-    return await calendar_days.cohort_calendar(session, principal, cohort_id, from_, to)
+    answer = await calendar_days.cohort_calendar(session, principal, cohort_id, from_, to)
+    return await whole_or_file(request, CalendarDayRead, answer.items, answer, "calendar")
 
 
 @routes.get(
@@ -166,8 +171,10 @@ async def clear_override(
     operation_id="get_learner_calendar",
     summary="A learner's own days, cut to their enrolments",
     response_model=LearnerCalendar,
+    responses=EXPORT_RESPONSES,
 )
 async def get_learner_calendar(
+    request: Request,
     learner_id: str,
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -176,7 +183,8 @@ async def get_learner_calendar(
 ) -> Any:
     """The days of the learner's cohorts while enrolled; `has_employer` says whether a contract
     binds them to an employer that day."""
-    return await learner_calendar(session, principal, learner_id, from_, to)
+    answer = await learner_calendar(session, principal, learner_id, from_, to)
+    return await whole_or_file(request, LearnerCalendarDay, answer.items, answer, "calendar")
 
 
 @routes.get(

@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
+from app.pagination import PageRequest
 from app.services.exports import tabular
 from app.services.exports.tabular import Fetch, Rows
 from app.services.exports.writers import CSV_MEDIA, XLSX_MEDIA, csv_chunks, xlsx_chunks
@@ -71,4 +72,33 @@ async def export_response(
     if fmt is None:
         return None
     header, rows = await tabular.export(schema, fetch, sort=sort)
+    return file_response(fmt, header, rows, name)
+
+
+async def page_or_file(
+    request: Request, schema: type[BaseModel], fetch: Fetch, name: str, page: PageRequest
+) -> Any:
+    """A paginated list's answer: the file asked for in ``Accept`` (every page, through
+    ``fetch``), else the JSON page ``{"items", "next_cursor"}``."""
+    exported = await export_response(request, schema, fetch, name, sort=page.sort)
+    if exported is not None:
+        return exported
+    items, cursor = await fetch(page)
+    return {"items": items, "next_cursor": cursor}
+
+
+async def _once(items: Sequence[Any]) -> AsyncIterator[Sequence[Any]]:
+    yield items
+
+
+async def whole_or_file(
+    request: Request, schema: type[BaseModel], items: Sequence[Any], answer: Any, name: str
+) -> Any:
+    """A list answered whole (no cursor: a catalogue, a calendar's days, a timeline): the
+    file asked for in ``Accept`` holding ``items``, else the JSON ``answer``."""
+    fmt = requested_format(request)
+    if fmt is None:
+        return answer
+    validated = [schema.model_validate(item) for item in items]
+    header, rows = await tabular.table(schema, _once(validated))
     return file_response(fmt, header, rows, name)

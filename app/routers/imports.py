@@ -11,6 +11,8 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from app.deps import CurrentPrincipal, Idempotent, PageDep, SessionDep
+from app.pagination import PageRequest
+from app.routers.export_formats import EXPORT_RESPONSES, page_or_file
 from app.routing import UnitOfWorkRoute, set_etag
 from app.schemas.common import Page
 from app.schemas.import_job import ImportJobRead, ImportRequest
@@ -104,11 +106,18 @@ async def create_import(
     operation_id="list_imports",
     summary="List import jobs",
     response_model=Page[ImportJobRead],
+    responses=EXPORT_RESPONSES,
 )
-async def list_imports(session: SessionDep, principal: CurrentPrincipal, page: PageDep) -> Any:
+async def list_imports(
+    request: Request, session: SessionDep, principal: CurrentPrincipal, page: PageDep
+) -> Any:
     """Admins and coordinators see the organisation's imports, staff their own."""
-    items, cursor = await jobs.list_jobs(session, principal, page)
-    return {"items": items, "next_cursor": cursor}
+
+    async def fetch(wanted: PageRequest) -> tuple[list[ImportJobRead], str | None]:
+        rows, cursor = await jobs.list_jobs(session, principal, wanted)
+        return [ImportJobRead.model_validate(j) for j in rows], cursor
+
+    return await page_or_file(request, ImportJobRead, fetch, "imports", page)
 
 
 @router.get(

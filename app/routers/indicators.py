@@ -9,11 +9,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 
 from app.deps import CurrentPrincipal, SessionDep
+from app.pagination import PageRequest
+from app.routers.export_formats import EXPORT_RESPONSES, page_or_file, whole_or_file
 from app.routing import UnitOfWorkRoute
 from app.schemas.indicator import (
     Dashboard,
     GroupBy,
     IndicatorCatalogue,
+    IndicatorInfo,
+    IndicatorRecord,
     IndicatorRecordPage,
     IndicatorValue,
     QualiopiEvidence,
@@ -78,11 +82,13 @@ def wants(request: Request, media_type: str) -> bool:
     operation_id="list_indicators",
     summary="The indicator catalogue",
     response_model=IndicatorCatalogue,
+    responses=EXPORT_RESPONSES,
 )
-async def list_indicators(principal: CurrentPrincipal, lang: LanguageDep) -> Any:
+async def list_indicators(request: Request, principal: CurrentPrincipal, lang: LanguageDep) -> Any:
     """Every indicator: code, title and definition in your language, unit, accepted filters
     and groupings."""
-    return api.catalogue(principal, lang)
+    answer = api.catalogue(principal, lang)
+    return await whole_or_file(request, IndicatorInfo, answer["items"], answer, "indicators")
 
 
 @router.get(
@@ -123,8 +129,10 @@ async def get_indicator(
     operation_id="list_indicator_records",
     summary="The records behind an indicator's value",
     response_model=IndicatorRecordPage,
+    responses=EXPORT_RESPONSES,
 )
 async def list_indicator_records(
+    request: Request,
     code: Code,
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -137,9 +145,16 @@ async def list_indicator_records(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Any:
     """Same filters as the value; `group_key` (with `group_by`) narrows to one group."""
-    return await api.record_page(
-        session, principal, code, from_, to, filters, group_by, group_key, limit, cursor
-    )
+
+    async def fetch(wanted: PageRequest) -> tuple[list[Any], str | None]:
+        answer = await api.record_page(
+            session, principal, code, from_, to, filters, group_by, group_key,
+            wanted.limit, wanted.cursor,
+        )  # fmt: skip
+        return answer["items"], answer["next_cursor"]
+
+    page = PageRequest(limit=limit, cursor=cursor)
+    return await page_or_file(request, IndicatorRecord, fetch, f"{code}_records", page)
 
 
 @router.get(

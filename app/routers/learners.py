@@ -9,7 +9,7 @@ from fastapi import Query, Request, Response, status
 
 from app.deps import CurrentPrincipal, ExpectedVersion, Idempotent, PageDep, SessionDep
 from app.pagination import PageRequest
-from app.routers.export_formats import EXPORT_RESPONSES, export_response
+from app.routers.export_formats import EXPORT_RESPONSES, export_response, whole_or_file
 from app.routers.resource_routes import resource_router
 from app.routing import set_etag
 from app.schemas.common import Page
@@ -20,6 +20,7 @@ from app.schemas.learner import (
     LearnerStatusName,
     LearnerUpdate,
     Timeline,
+    TimelineItem,
 )
 from app.services import enrolments, timeline
 from app.services.learners import learners
@@ -175,12 +176,15 @@ async def delete_enrolment(
     operation_id="get_learner_timeline",
     summary="A learner's timeline: enrolments, contract events and follow-up entries",
     response_model=Timeline,
+    responses=EXPORT_RESPONSES,
 )
 async def get_timeline(
+    request: Request,
     learner_id: str,
     session: SessionDep,
     principal: CurrentPrincipal,
     from_: Annotated[date | None, Query(alias="from", description="From this day on.")] = None,
     to: Annotated[date | None, Query(description="Up to this day, included.")] = None,
-) -> Timeline:
-    return await timeline.for_learner(session, principal, learner_id, from_, to)
+) -> Any:
+    answer = await timeline.for_learner(session, principal, learner_id, from_, to)
+    return await whole_or_file(request, TimelineItem, answer.items, answer, "timeline")

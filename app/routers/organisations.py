@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
 
 from app.deps import CurrentPrincipal, ExpectedVersion, SessionDep
+from app.routers.export_formats import EXPORT_RESPONSES, whole_or_file
 from app.routing import UnitOfWorkRoute, set_etag
 from app.schemas.common import Page
 from app.schemas.user import OrganisationRead, OrganisationUpdate
@@ -18,13 +21,16 @@ router = APIRouter(
     operation_id="list_organisations",
     summary="List the organisations you belong to",
     response_model=Page[OrganisationRead],
+    responses=EXPORT_RESPONSES,
 )
 async def list_organisations(
-    session: SessionDep, principal: CurrentPrincipal
-) -> Page[OrganisationRead]:
+    request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> Any:
     """New organisations are created with `relais admin create` (one tenant per CFA)."""
     organisation = await organisations.get(session, principal, principal.organisation_id)
-    return Page(items=[OrganisationRead.model_validate(organisation)], next_cursor=None)
+    items = [OrganisationRead.model_validate(organisation)]
+    answer = Page[OrganisationRead](items=items, next_cursor=None)
+    return await whole_or_file(request, OrganisationRead, items, answer, "organisations")
 
 
 @router.get(
