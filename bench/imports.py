@@ -30,7 +30,29 @@ from app.core.db import make_engine, make_sessionmaker
 from app.core.principal import Principal
 from app.models import Company, Contract, Learner, Role
 from app.services import organisations
-from app.services.imports import jobs
+from app.services.imports import apply, batch, jobs, writers
+
+PHASES: dict[str, float] = {}
+
+
+def _phase(owner: Any, name: str, label: str) -> None:
+    """Time every call of ``owner.name`` under ``label`` (where an import spends its time)."""
+    real = getattr(owner, name)
+
+    async def timed(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return await real(*args, **kwargs)
+        finally:
+            PHASES[label] = PHASES.get(label, 0.0) + time.perf_counter() - started
+
+    setattr(owner, name, timed)
+
+
+def _print_phases(total: float) -> None:
+    parts = ", ".join(f"{k} {v:.1f} s ({v / total:.0%})" for k, v in PHASES.items())
+    print(f"    of which: {parts}")
+    PHASES.clear()
 
 HEADER = (
     "Nom;Prénom;Date de naissance;Code apprenant;SIRET;Raison sociale;Code entreprise;"
@@ -145,12 +167,18 @@ async def bench(url: str, rows: int) -> None:
     base, _ = await _timed(
         "baseline: bare bulk insert", rows, bulk_insert(sessions, baseline_org, data)
     )
+    _phase(jobs, "submit", "reading the file")
+    _phase(apply, "execute", "writing rows")
+    _phase(writers.Writers, "trigger_alerts", "alert rules")
+    _phase(batch.Index, "load", "loading the index")
     first, job = await _timed("import (creates)", rows, run_import(sessions, principal, content))
     print(f"    {job.status}: {job.counts}")
+    _print_phases(first)
     again, job2 = await _timed(
         "re-import (unchanged)", rows, run_import(sessions, principal, content)
     )
     print(f"    {job2.status}: {job2.counts}")
+    _print_phases(again)
     await engine.dispose()
     print(
         f"ratios to the bare bulk insert: import {first / base:.1f}x, "

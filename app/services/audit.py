@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import insert, inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.principal import Principal
@@ -40,7 +40,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def event(
+def values(
     principal: Principal,
     *,
     action: str,
@@ -48,18 +48,24 @@ def event(
     object_id: str,
     changes: dict[str, Any] | None = None,
     organisation_id: str | None = None,
-) -> AuditEvent:
-    """One line of the log, not yet added (``record`` adds one; bulk writers add many)."""
-    return AuditEvent(
-        organisation_id=organisation_id or principal.organisation_id,
-        actor_type=principal.kind,
-        actor_id=None if principal.kind == "system" else principal.id,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        changes=changes or {},
-        request_id=request_id_var.get(),
-    )
+) -> dict[str, Any]:
+    """One line of the log as column values (``record`` writes one, ``record_many`` many)."""
+    return {
+        "organisation_id": organisation_id or principal.organisation_id,
+        "actor_type": principal.kind,
+        "actor_id": None if principal.kind == "system" else principal.id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "changes": changes or {},
+        "request_id": request_id_var.get(),
+    }
+
+
+async def record_many(session: AsyncSession, lines: list[dict[str, Any]]) -> None:
+    """Many lines in one batched INSERT: the log is append-only, never read back here."""
+    if lines:
+        await session.execute(insert(AuditEvent), lines)
 
 
 async def record(
@@ -72,13 +78,15 @@ async def record(
     changes: dict[str, Any] | None = None,
     organisation_id: str | None = None,
 ) -> AuditEvent:
-    line = event(
-        principal,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        changes=changes,
-        organisation_id=organisation_id,
+    line = AuditEvent(
+        **values(
+            principal,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            changes=changes,
+            organisation_id=organisation_id,
+        )
     )
     session.add(line)
     await session.flush()

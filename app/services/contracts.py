@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import ColumnElement, Select, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.principal import Principal
@@ -65,22 +65,23 @@ def contract_attributes(obj: Contract, today: date) -> dict[str, Any]:
 
 def contract_event(
     principal: Principal, obj: Contract, kind: str, on: date, **values: Any
-) -> ContractEvent:
-    return ContractEvent(
-        organisation_id=obj.organisation_id,
-        contract_id=obj.id,
-        kind=kind,
-        on=on,
-        actor_id=None if principal.kind == "system" else principal.id,
+) -> dict[str, Any]:
+    """One line of a contract's history, as column values."""
+    return {
+        "organisation_id": obj.organisation_id,
+        "contract_id": obj.id,
+        "kind": kind,
+        "on": on,
+        "actor_id": None if principal.kind == "system" else principal.id,
         **values,
-    )
+    }
 
 
 async def record_event(
     session: AsyncSession, principal: Principal, obj: Contract, kind: str, on: date, **values: Any
 ) -> None:
     """One line of the contract's history. Not audited on its own: the change it goes with is."""
-    session.add(contract_event(principal, obj, kind, on, **values))
+    session.add(ContractEvent(**contract_event(principal, obj, kind, on, **values)))
     await session.flush()
 
 
@@ -177,13 +178,13 @@ class Contracts(Resource[Contract, ContractRead]):
     ) -> list[Contract]:
         objs = await super().create_many(session, principal, items, ids)
         today = await local_today(session, principal.organisation_id)
-        session.add_all(
+        events = [
             contract_event(
                 principal, obj, "created", today, to_status=obj.status, to_tutor_id=obj.tutor_id
             )
             for obj in objs
-        )
-        await session.flush()
+        ]
+        await session.execute(insert(ContractEvent), events)
         return objs
 
     async def _apply(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import Conflict, ValidationFailed
@@ -122,14 +122,16 @@ async def add_new(
                     f"{resource}.",
                     object_id=held.object_id,
                 )
-    session.add_all(
-        ExternalRef(
-            organisation_id=organisation_id,
-            resource=resource,
-            object_id=object_id,
-            source=source,
-            ref=ref,
-        )
-        for (source, ref), object_id in sorted(wanted.items())
+    await session.execute(
+        insert(ExternalRef),
+        [
+            {
+                "organisation_id": organisation_id,
+                "resource": resource,
+                "object_id": object_id,
+                "source": source,
+                "ref": ref,
+            }
+            for (source, ref), object_id in sorted(wanted.items())
+        ],
     )
-    await session.flush()

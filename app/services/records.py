@@ -40,9 +40,10 @@ async def create_many(
         obj.organisation_id = principal.organisation_id
     session.add_all(objs)
     await session.flush()
-    session.add_all(
+    await audit.record_many(
+        session,
         [
-            audit.event(
+            audit.values(
                 principal,
                 action="create",
                 object_type=object_type,
@@ -50,9 +51,8 @@ async def create_many(
                 changes={k: {"from": None, "to": v} for k, v in audit.snapshot(obj).items() if v},
             )
             for obj in objs
-        ]
+        ],
     )
-    await session.flush()
     return objs
 
 

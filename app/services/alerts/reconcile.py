@@ -18,12 +18,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.principal import Principal
-from app.core.request_context import request_id_var
-from app.models import Alert, AlertEvent, AuditEvent, Contract, Role, User
+from app.models import Alert, AlertEvent, Contract, Role, User
 from app.models.base import new_id, utcnow
 from app.services import audit
 from app.services.alerts.catalogue import CATALOGUE, Finding, Scope
@@ -82,30 +81,29 @@ class _Batch:
         self.actor, self.organisation_id = actor, organisation_id
         self.actor_id = None if actor.kind == "system" else actor.id
         self.alerts: list[Alert] = []
-        self.lines: list[AlertEvent | AuditEvent] = []
+        self.history: list[dict[str, Any]] = []
+        self.audit_lines: list[dict[str, Any]] = []
         self.now = utcnow()
 
     def log(self, alert: Alert, kind: str, action: str, changes: dict[str, Any]) -> None:
-        self.lines.append(
-            AlertEvent(
-                organisation_id=self.organisation_id,
-                alert_id=alert.id,
-                kind=kind,
-                actor_id=self.actor_id,
-                data=changes,
-                occurred_at=self.now,
-            )
+        self.history.append(
+            {
+                "organisation_id": self.organisation_id,
+                "alert_id": alert.id,
+                "kind": kind,
+                "actor_id": self.actor_id,
+                "data": changes,
+                "occurred_at": self.now,
+            }
         )
-        self.lines.append(
-            AuditEvent(
-                organisation_id=self.organisation_id,
-                actor_type=self.actor.kind,
-                actor_id=self.actor_id,
+        self.audit_lines.append(
+            audit.values(
+                self.actor,
                 action=action,
                 object_type="alert",
                 object_id=alert.id,
                 changes=changes,
-                request_id=request_id_var.get(),
+                organisation_id=self.organisation_id,
             )
         )
 
@@ -129,8 +127,10 @@ class _Batch:
     async def write(self, session: AsyncSession) -> None:
         session.add_all(self.alerts)
         await session.flush()  # alerts first: history lines refer to them
-        session.add_all(self.lines)
-        await session.flush()
+        # History and audit are append-only: batched INSERTs, no objects to track.
+        if self.history:
+            await session.execute(insert(AlertEvent), self.history)
+        await audit.record_many(session, self.audit_lines)
 
 
 def _shown(value: Any) -> Any:
