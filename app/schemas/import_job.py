@@ -17,13 +17,21 @@ Cell = Annotated[str, Field(max_length=1000)] | int | float | bool | None
 PROFILES_DOC = (
     "`relais`: columns last_name, first_name, birth_date, ine, email, phone, learner_ref, "
     "company_siret, company_name, company_ref, contract_kind, contract_start_date, "
-    "contract_end_date, contract_ref. `erp_generic`: Nom, Prénom, Date de naissance, INE, "
-    "Email, Téléphone, Code apprenant, SIRET, Raison sociale, Code entreprise, Type de contrat, "
-    "Date de début de contrat, Date de fin de contrat, Code contrat. `tdb_effectifs`: the "
-    "national dashboard's nom_apprenant, prenom_apprenant, date_de_naissance_apprenant, "
-    "ine_apprenant, id_erp_apprenant, email_contact, tel_apprenant, siret_employeur, "
-    "contrat_date_debut, contrat_date_fin. Codes are kept as external references under the "
-    "source `import`, `erp` or `tdb`."
+    "contract_end_date, contract_ref, programme_rncp_code, programme_diploma_code, "
+    "programme_title, cohort_name, school_year, training_start_date, training_end_date. "
+    "`erp_generic`: Nom, Prénom, Date de naissance, INE, Email, Téléphone, Code apprenant, "
+    "SIRET, Raison sociale, Code entreprise, Type de contrat, Date de début de contrat, "
+    "Date de fin de contrat, Code contrat, Code RNCP, Code diplôme (CFD), Formation, "
+    "Promotion (or Groupe, Classe), Année scolaire, Date d'entrée en formation, Date de fin de "
+    "formation. `tdb_effectifs`: the national dashboard's nom_apprenant, prenom_apprenant, "
+    "date_de_naissance_apprenant, ine_apprenant, id_erp_apprenant, email_contact, "
+    "tel_apprenant, siret_employeur, contrat_date_debut, contrat_date_fin, formation_rncp, "
+    "formation_cfd, annee_scolaire, date_entree_formation, date_fin_formation. Codes are kept "
+    "as external references under the source `import`, `erp` or `tdb`. A row with a programme "
+    "(RNCP code, diploma code or title) enrols the learner in its cohort: the programme is "
+    "found by RNCP code, diploma code, then title; the cohort by name (else the school year, "
+    "else the training years) within it; new ones are created with the training dates (or "
+    "the school year, 1 September to 31 August)."
 )
 
 

@@ -18,8 +18,8 @@ from app.errors import Problem
 from app.schemas.common import ExternalRefIn
 from app.services import external_refs
 from app.services.imports import rows as row_data
-from app.services.imports.plan import RESOURCES, Plan, Step
 from app.services.imports.profiles import MappedRow
+from app.services.imports.steps import RESOURCES, Plan, Step
 from app.services.imports.writers import Writers
 
 OUTCOMES = ("created", "updated", "unchanged", "rejected")
@@ -61,10 +61,7 @@ async def execute(
         if not created:
             continue
         try:
-            await writers.of(resource).create_many(
-                session, principal, [s.create for s in created if s.create is not None],
-                [s.object_id for s in created],
-            )
+            await writers.create_many(session, principal, resource, created)
         except Problem as problem:
             raise StepFailed(resource, problem) from problem
     for step in steps:

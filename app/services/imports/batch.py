@@ -17,8 +17,9 @@ from app.services.imports import apply
 from app.services.imports import rows as row_data
 from app.services.imports.apply import Outcome, StepFailed
 from app.services.imports.matching import Index
-from app.services.imports.plan import Plan, RowRejected, plan_row
+from app.services.imports.plan import plan_row
 from app.services.imports.profiles import MappedRow, Profile
+from app.services.imports.steps import Plan, RowRejected
 from app.services.imports.writers import Writers
 
 CHUNK = 500  # rows written together; also how often progress is reported

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import Company, Contract, ExternalRef, Learner
+from app.models import Cohort, Company, Contract, Enrolment, ExternalRef, Learner, Programme
 from app.services.imports.parsing import fold
 
 NameKey = tuple[str, str, date | None]
@@ -26,8 +26,16 @@ LEARNER_FIELDS = (
 COMPANY_FIELDS = (Company.name, Company.siret)
 CONTRACT_FIELDS = (
     Contract.kind, Contract.learner_id, Contract.company_id, Contract.start_date,
-    Contract.end_date,
+    Contract.end_date, Contract.cohort_id,
 )
+
+
+def rncp_key(code: str | None) -> str | None:
+    """"38362", "rncp 38362" and "RNCP38362" are one RNCP code."""
+    if not code:
+        return None
+    bare = code.replace(" ", "").upper()
+    return f"RNCP{bare}" if bare.isdigit() else bare
 
 
 def name_key(last_name: str, first_name: str, birth_date: date | None) -> NameKey:
@@ -40,7 +48,8 @@ class Index:
             name: {}
             for name in (
                 "learner_ref", "learner_ine", "learner_name", "company_ref", "company_siret",
-                "contract_ref", "contract_key",
+                "contract_ref", "contract_key", "programme_rncp", "programme_cfd",
+                "programme_title", "cohort_key", "enrolment_key",
             )
         }
         self.snapshots: dict[str, dict[str, Any]] = {}
@@ -84,7 +93,35 @@ class Index:
             index.snapshots[row["id"]] = dict(row)
             key = (row["learner_id"], row["company_id"], row["start_date"])
             m["contract_key"].setdefault(key, row["id"])
+        await index._load_training(session, organisation_id)
         return index
+
+    async def _load_training(self, session: AsyncSession, organisation_id: str) -> None:
+        m = self.maps
+        programmes = await session.execute(
+            select(Programme.id, Programme.rncp_code, Programme.diploma_code, Programme.title)
+            .where(Programme.organisation_id == organisation_id)
+            .order_by(Programme.created_at)
+        )
+        for programme_id, rncp, cfd, title in programmes:
+            m["programme_rncp"].setdefault(rncp_key(rncp), programme_id)
+            m["programme_cfd"].setdefault(cfd, programme_id)
+            m["programme_title"].setdefault(fold(title), programme_id)
+        cohorts = await session.execute(
+            select(Cohort.id, Cohort.programme_id, Cohort.name, Cohort.start_date)
+            .where(Cohort.organisation_id == organisation_id)
+            .order_by(Cohort.created_at)
+        )
+        for cohort_id, programme_id, name, start in cohorts:
+            m["cohort_key"].setdefault((programme_id, fold(name)), cohort_id)
+            self.snapshots[cohort_id] = {"start_date": start}
+        enrolments = await session.execute(
+            select(Enrolment.id, Enrolment.learner_id, Enrolment.cohort_id)
+            .where(Enrolment.organisation_id == organisation_id)
+            .order_by(Enrolment.created_at)
+        )
+        for enrolment_id, learner_id, cohort_id in enrolments:
+            m["enrolment_key"].setdefault((learner_id, cohort_id), enrolment_id)
 
     def find(self, *lookups: tuple[str, Any]) -> str | None:
         """The first hit among ``(map, key)`` pairs, in order of trust."""

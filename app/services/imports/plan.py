@@ -6,52 +6,20 @@ rolled back, ``Index.undo`` takes its plans back."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel
 
-from app.models.base import new_id
 from app.schemas.common import ExternalRefIn
 from app.schemas.company import CompanyUpdate
 from app.schemas.contract import ContractCreate, ContractUpdate
 from app.schemas.learner import LearnerUpdate
 from app.services.imports import rows as row_data
+from app.services.imports import training as training_plan
 from app.services.imports.matching import Index, name_key
 from app.services.imports.parsing import fold
 from app.services.imports.profiles import MappedRow, Profile
-
-Action = Literal["created", "updated", "unchanged"]
-RESOURCES = ("learner", "company", "contract")  # the order of writes: references first
-
-
-class RowRejected(Exception):
-    def __init__(self, issues: list[dict[str, Any]]) -> None:
-        super().__init__("row rejected")
-        self.issues = issues
-
-
-@dataclass
-class Step:
-    resource: str  # learner, company or contract
-    object_id: str
-    action: Action
-    create: BaseModel | None = None  # the input schema of a creation
-    changed: dict[str, Any] = field(default_factory=dict)  # the fields an update sets
-    update_schema: type[BaseModel] | None = None
-    new_ref: ExternalRefIn | None = None  # the file's code, added to a matched object
-
-
-@dataclass
-class Plan:
-    row: MappedRow
-    steps: list[Step]
-
-    @property
-    def outcome(self) -> Action:
-        """The strongest of its objects' outcomes."""
-        actions = {step.action for step in self.steps}
-        return next((a for a in ("created", "updated") if a in actions), "unchanged")
+from app.services.imports.steps import Action, Plan, RowRejected, Step
 
 
 def _changes(
@@ -73,9 +41,8 @@ def _step(
     if object_id is None:
         assert create is not None
         refs = [ExternalRefIn(source=profile.source, ref=ref)] if ref else []
-        step = Step(
-            resource, new_id(), "created", create=create.model_copy(update={"external_refs": refs})
-        )
+        with_refs = create.model_copy(update={"external_refs": refs})
+        step = Step(resource, Step.new_id(), "created", create=with_refs)
         index.add(f"{resource}_ref", ref, step.object_id)
         return step
     new_ref = None
@@ -122,7 +89,7 @@ def _company(index: Index, profile: Profile, row: MappedRow, data: row_data.RowD
 
 def _contract(
     index: Index, profile: Profile, row: MappedRow, contract: row_data.ContractData,
-    learner_id: str, company_id: str,
+    learner_id: str, company_id: str, cohort_id: str | None,
 ) -> Step:
     ref = row.values.get("contract.ref")
     key = (learner_id, company_id, contract.start_date)
@@ -131,6 +98,8 @@ def _contract(
         "kind": contract.kind, "learner_id": learner_id, "company_id": company_id,
         "start_date": contract.start_date, "end_date": contract.end_date,
     }
+    if cohort_id is not None:  # a file without the training leaves the contract's alone
+        wanted["cohort_id"] = cohort_id
     if found is not None and "contract.kind" not in row.values:
         wanted.pop("kind")
     changed = {} if found is None else _changes(index.snapshots.get(found, {}), wanted)
@@ -145,11 +114,18 @@ def plan_row(index: Index, profile: Profile, row: MappedRow, data: row_data.RowD
     """The row's plan, recorded in the index; on RowRejected the caller undoes the index."""
     learner = _learner(index, profile, row, data)
     steps = [learner]
+    cohort_id = None
+    if data.training is not None:
+        steps += training_plan.plan(index, row, data.training, learner.object_id)
+        cohort_id = next(s.object_id for s in steps if s.resource == "cohort")
     if data.company is not None:
         company = _company(index, profile, row, data)
         steps.append(company)
         if data.contract is not None:
             steps.append(
-                _contract(index, profile, row, data.contract, learner.object_id, company.object_id)
+                _contract(
+                    index, profile, row, data.contract, learner.object_id, company.object_id,
+                    cohort_id,
+                )
             )
     return Plan(row, steps)

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
 from app.schemas.company import CompanyCreate
 from app.schemas.learner import LearnerCreate
-from app.services.imports.parsing import fold, parse_date, tidy_name
+from app.services.imports import training
+from app.services.imports.cells import issue, read_date, validate
+from app.services.imports.parsing import fold, tidy_name
 from app.services.imports.profiles import MappedRow, Profile
 
 PLACEHOLDER_NAME = "-"  # lets CompanyCreate check a SIRET when the file gives no name
@@ -32,37 +32,7 @@ class RowData:
     company: CompanyCreate | None
     company_named: bool  # False: the name is a placeholder, not to be written over a real one
     contract: ContractData | None
-
-
-def issue(row: MappedRow, target: str | None, message: str) -> dict[str, Any]:
-    column = row.columns.get(target) if target else None
-    value = row.values.get(target) if target else None
-    return {"row": row.number, "column": column, "value": value, "message": message}
-
-
-def _date(row: MappedRow, target: str, issues: list[dict[str, Any]]) -> date | None:
-    text = row.values.get(target)
-    if text is None:
-        return None
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        issues.append(issue(row, target, str(exc)))
-        return None
-
-
-def _validate(
-    schema: type[BaseModel], payload: dict[str, Any], row: MappedRow, prefix: str,
-    issues: list[dict[str, Any]],
-) -> Any:
-    try:
-        return schema.model_validate(payload)
-    except ValidationError as exc:
-        for error in exc.errors():
-            target = f"{prefix}.{error['loc'][0]}" if error["loc"] else None
-            message = str(error["msg"]).removeprefix("Value error, ")
-            issues.append(issue(row, target, message))
-        return None
+    training: training.TrainingData | None = None
 
 
 def _learner(row: MappedRow, issues: list[dict[str, Any]]) -> LearnerCreate | None:
@@ -77,11 +47,11 @@ def _learner(row: MappedRow, issues: list[dict[str, Any]]) -> LearnerCreate | No
     if "learner.ine" in v:
         payload["ine"] = v["learner.ine"].upper()
     if "learner.birth_date" in v:
-        born = _date(row, "learner.birth_date", issues)
+        born = read_date(row, "learner.birth_date", issues)
         if born is None:
             return None
         payload["birth_date"] = born
-    learner: LearnerCreate | None = _validate(LearnerCreate, payload, row, "learner", issues)
+    learner: LearnerCreate | None = validate(LearnerCreate, payload, row, "learner", issues)
     return learner
 
 
@@ -97,7 +67,7 @@ def _company(
         payload["siret"] = v["company.siret"].replace(" ", "")
         if not named and profile.company_name_from_siret:
             payload["name"], named = f"Employeur {payload['siret']}", True
-    company: CompanyCreate | None = _validate(CompanyCreate, payload, row, "company", issues)
+    company: CompanyCreate | None = validate(CompanyCreate, payload, row, "company", issues)
     return company, named
 
 
@@ -113,8 +83,8 @@ def _contract(
         if found is None:
             issues.append(issue(row, "contract.kind", "Unknown contract type."))
         kind = found or kind
-    start = _date(row, "contract.start_date", issues)
-    end = _date(row, "contract.end_date", issues)
+    start = read_date(row, "contract.start_date", issues)
+    end = read_date(row, "contract.end_date", issues)
     for target, value in (("contract.start_date", start), ("contract.end_date", end)):
         if value is None and target not in v:
             issues.append(issue(row, target, "Required for a contract."))
@@ -131,9 +101,10 @@ def build(profile: Profile, row: MappedRow) -> tuple[RowData | None, list[dict[s
     company, named = _company(profile, row, issues)
     employer = any(k in row.values for k in ("company.siret", "company.name", "company.ref"))
     contract = _contract(profile, row, employer, issues)
+    studies = training.build(row, issues)
     if issues or learner is None:
         return None, issues
-    return RowData(learner, company, named, contract), []
+    return RowData(learner, company, named, contract, studies), []
 
 
 def identity(row: MappedRow) -> tuple[str, ...]:

@@ -6,17 +6,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.principal import Principal
 from app.models import Company, Contract, Learner
+from app.services import enrolments
 from app.services.alerts import scan as alerts
 from app.services.alerts.scan import MAX_TRIGGER_LEARNERS
+from app.services.cohorts import cohorts
 from app.services.companies import Companies
 from app.services.contracts import Contracts
+from app.services.imports.steps import Step
 from app.services.learners import Learners
+from app.services.programmes import programmes
+from app.services.resource import Resource
 
 
 class _Touched:
@@ -78,11 +84,26 @@ class Writers:
         self.companies = ImportCompanies(self.touched)
         self.contracts = ImportContracts(self.touched)
 
-    def of(self, resource: str) -> Learners | Companies | Contracts:
-        services: dict[str, Learners | Companies | Contracts] = {
+    def of(self, resource: str) -> Resource[Any, Any]:
+        services: dict[str, Resource[Any, Any]] = {
             "learner": self.learners, "company": self.companies, "contract": self.contracts,
+            "programme": programmes, "cohort": cohorts,
         }
         return services[resource]
+
+    async def create_many(
+        self, session: AsyncSession, principal: Principal, resource: str, steps: list[Step]
+    ) -> None:
+        """Create the objects of these steps (all of one resource), with their chosen ids."""
+        ids = [step.object_id for step in steps]
+        if resource == "enrolment":
+            # Nested under learners: not a Resource of its own; each step knows its learner.
+            items = [(step.parent_id, step.create) for step in steps]
+            await enrolments.create_many(session, principal, items, ids)  # type: ignore[arg-type]
+            self.touched.pending.update(step.parent_id for step in steps if step.parent_id)
+            return
+        data = [step.create for step in steps if step.create is not None]
+        await self.of(resource).create_many(session, principal, data, ids)
 
     def keep(self) -> None:
         """The row's savepoint was released: its learners' alerts are due."""
