@@ -27,8 +27,11 @@ async def transition(
     contract_id: str,
     data: TransitionCreate,
     expected_version: int | None,
+    *,
+    evaluate_alerts: bool = True,
 ) -> Contract:
-    """Move the status; an illegal move is a 409 naming the moves allowed on that date."""
+    """Move the status; an illegal move is a 409 naming the moves allowed on that date.
+    ``evaluate_alerts=False``: the caller evaluates the rules once for many (imports)."""
     obj = await contracts.get(session, principal, contract_id)
     contracts.check_may_write(principal, obj)
     records.check_version(obj, expected_version)
@@ -73,7 +76,8 @@ async def transition(
         to_status=target.value,
         reason=data.reason,
     )
-    await alerts.trigger(session, principal, [obj.learner_id])
+    if evaluate_alerts:
+        await alerts.trigger(session, principal, [obj.learner_id])
     return obj
 
 

@@ -43,6 +43,8 @@ class StepFailed(Exception):
 def problem_issues(row: MappedRow, failed: StepFailed) -> list[dict[str, Any]]:
     """A service's refusal, pointed at the file's column when it names a field."""
     problem, prefix = failed.problem, failed.resource
+    if prefix == "contract_break":  # the lifecycle's refusal, about the file's break date
+        return [row_data.issue(row, "contract.break_date", str(problem.detail))]
     found = [
         row_data.issue(row, f"{prefix}.{e['loc'][-1]}", str(e.get("msg", problem.detail)))
         for e in problem.errors or []
@@ -67,7 +69,10 @@ async def execute(
     for step in steps:
         if step.action == "updated":
             try:
-                await _update(session, principal, writers, step)
+                if step.resource == "contract_break":
+                    await writers.break_contract(session, principal, step)
+                else:
+                    await _update(session, principal, writers, step)
             except Problem as problem:
                 raise StepFailed(step.resource, problem) from problem
 

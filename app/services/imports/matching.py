@@ -26,7 +26,7 @@ LEARNER_FIELDS = (
 COMPANY_FIELDS = (Company.name, Company.siret)
 CONTRACT_FIELDS = (
     Contract.kind, Contract.learner_id, Contract.company_id, Contract.start_date,
-    Contract.end_date, Contract.cohort_id,
+    Contract.end_date, Contract.cohort_id, Contract.break_date,
 )
 
 

@@ -122,10 +122,24 @@ def plan_row(index: Index, profile: Profile, row: MappedRow, data: row_data.RowD
         company = _company(index, profile, row, data)
         steps.append(company)
         if data.contract is not None:
-            steps.append(
-                _contract(
-                    index, profile, row, data.contract, learner.object_id, company.object_id,
-                    cohort_id,
-                )
+            contract = _contract(
+                index, profile, row, data.contract, learner.object_id, company.object_id,
+                cohort_id,
             )
+            steps += [contract, *_break(index, data.contract, contract.object_id)]
     return Plan(row, steps)
+
+
+def _break(index: Index, contract: row_data.ContractData, contract_id: str) -> list[Step]:
+    """The file says the contract broke: a break the contract does not have yet."""
+    if contract.break_date is None:
+        return []
+    if index.snapshots.get(contract_id, {}).get("break_date") == contract.break_date:
+        return []
+    index.snapshot(contract_id, {"break_date": contract.break_date})
+    return [
+        Step(
+            "contract_break", contract_id, "updated", break_on=contract.break_date,
+            break_reason=contract.break_reason,
+        )
+    ]

@@ -16,6 +16,7 @@ from app.services.imports.cells import issue, read_date, validate
 from app.services.imports.parsing import fold, tidy_name
 from app.services.imports.profiles import MappedRow, Profile
 
+REASON_LENGTH = 500  # as a transition's reason (ShortText)
 PLACEHOLDER_NAME = "-"  # lets CompanyCreate check a SIRET when the file gives no name
 
 
@@ -24,6 +25,8 @@ class ContractData:
     kind: str
     start_date: date
     end_date: date
+    break_date: date | None = None  # the file says the contract was broken on that day
+    break_reason: str | None = None
 
 
 @dataclass
@@ -90,9 +93,13 @@ def _contract(
             issues.append(issue(row, target, "Required for a contract."))
     if not has_company:
         issues.append(issue(row, "company.siret", "A contract needs its employer (SIRET)."))
+    broken = read_date(row, "contract.break_date", issues)
+    reason = v.get("contract.break_reason")
+    if reason is not None and len(reason) > REASON_LENGTH:
+        issues.append(issue(row, "contract.break_reason", f"At most {REASON_LENGTH} characters."))
     if start is None or end is None:
         return None
-    return ContractData(kind, start, end)
+    return ContractData(kind, start, end, broken, reason)
 
 
 def build(profile: Profile, row: MappedRow) -> tuple[RowData | None, list[dict[str, Any]]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -32,6 +33,8 @@ class Step:
     update_schema: type[BaseModel] | None = None
     new_ref: ExternalRefIn | None = None  # the file's code, added to a matched object
     parent_id: str | None = None  # the learner of an enrolment (nested under learners)
+    break_on: date | None = None  # a contract_break step: the day the file says it broke
+    break_reason: str | None = None
 
     @staticmethod
     def new_id() -> str:

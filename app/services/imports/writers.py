@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.principal import Principal
 from app.models import Company, Contract, Learner
-from app.services import enrolments
+from app.schemas.contract import TransitionCreate
+from app.services import contract_history, enrolments
 from app.services.alerts import scan as alerts
 from app.services.alerts.scan import MAX_TRIGGER_LEARNERS
 from app.services.cohorts import cohorts
@@ -23,6 +24,8 @@ from app.services.imports.steps import Step
 from app.services.learners import Learners
 from app.services.programmes import programmes
 from app.services.resource import Resource
+
+SIGNED_BEFORE = "Imported: the file reports a break, so the contract had been signed."
 
 
 class _Touched:
@@ -90,6 +93,23 @@ class Writers:
             "programme": programmes, "cohort": cohorts,
         }
         return services[resource]
+
+    async def break_contract(self, session: AsyncSession, principal: Principal, step: Step) -> None:
+        """Record the break the file reports, through the contract's lifecycle. A contract the
+        file says broke had been signed: a draft one is first marked signed on its start date
+        (or the break's, if earlier). Files do not say who broke it: the initiator is "other"."""
+        assert step.break_on is not None
+        contract = await self.contracts.get(session, principal, step.object_id)
+        moves = [TransitionCreate(to="broken", on=step.break_on, initiator="other",
+                                  reason=step.break_reason)]
+        if contract.status == "draft":
+            signed_on = min(contract.start_date, step.break_on)
+            moves.insert(0, TransitionCreate(to="signed", on=signed_on, reason=SIGNED_BEFORE))
+        for move in moves:
+            await contract_history.transition(
+                session, principal, contract.id, move, None, evaluate_alerts=False
+            )
+        self.touched.pending.add(contract.learner_id)
 
     async def create_many(
         self, session: AsyncSession, principal: Principal, resource: str, steps: list[Step]
