@@ -156,3 +156,22 @@ async def test_nulls_and_unknown_fields_are_refused(
     ):
         answer = await client.patch(RULE_URL, json=body, headers=world.coordinator.headers)
         assert answer.status_code == 422 and answer.json()["errors"][0]["loc"] == loc
+
+
+async def test_thresholds_must_stay_in_order(client: httpx.AsyncClient, world: World) -> None:
+    url = f"{URL}/no_employer_after_window"  # warning at 60 days, critical at 90
+    crossed = await client.patch(
+        url, json={"parameters": {"warning_days": 100}}, headers=world.coordinator.headers
+    )
+    assert crossed.status_code == 422, crossed.text
+    assert crossed.json()["errors"][0]["loc"] == ["body", "parameters", "warning_days"]
+    unchanged = await client.get(url, headers=world.coordinator.headers)
+    assert unchanged.json()["parameters"]["warning_days"] == 60
+    both = {"parameters": {"warning_days": 100, "critical_days": 150}}
+    moved = await client.patch(url, json=both, headers=world.coordinator.headers)
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["parameters"] == {"warning_days": 100, "critical_days": 150}
+    below = await client.patch(
+        url, json={"parameters": {"critical_days": 100}}, headers=world.coordinator.headers
+    )
+    assert below.json()["errors"][0]["loc"] == ["body", "parameters", "critical_days"]

@@ -169,6 +169,38 @@ def validate(rule: Rule, changes: dict[str, Any]) -> None:
         raise ValidationFailed("Invalid rule parameters.", errors=errors)
 
 
+# Thresholds that only make sense in order, found by their names: warning before critical,
+# min before max, first before second before third.
+ORDERED_PREFIXES = (
+    ("warning_", "critical_"),
+    ("min_", "max_"),
+    ("first_", "second_"),
+    ("second_", "third_"),
+)
+
+
+def check_order(rule: Rule, overrides: dict[str, Any], sent: set[str]) -> None:
+    """With the change applied, each pair of ordered thresholds is still in order (else a 422
+    naming the parameter that was sent)."""
+    values = effective(rule, overrides)
+    errors = []
+    for low_prefix, high_prefix in ORDERED_PREFIXES:
+        for low in (n for n in rule.defaults if n.startswith(low_prefix)):
+            high = high_prefix + low.removeprefix(low_prefix)
+            if high not in rule.defaults or values[low] < values[high]:
+                continue
+            named = high if high in sent else low
+            errors.append(
+                {
+                    "loc": ["body", "parameters", named],
+                    "msg": f"{low} ({values[low]}) must be below {high} ({values[high]}).",
+                    "type": "value_error",
+                }
+            )
+    if errors:
+        raise ValidationFailed("Invalid rule parameters.", errors=errors)
+
+
 async def update_rule(
     session: AsyncSession,
     principal: Principal,
@@ -201,6 +233,7 @@ async def update_rule(
                 overrides.pop(name, None)
             else:
                 overrides[name] = value
+        check_order(rule, overrides, set(data.parameters))
     enabled = data.enabled if data.enabled is not None else (row.enabled if row else True)
     if row is None and (not enabled or overrides):
         row = AlertRuleSetting(rule=code, enabled=enabled, parameters=overrides)
