@@ -192,3 +192,25 @@ async def test_four_unjustified_absences_open_the_alert_and_justifying_clears_it
     session.expunge_all()
     rows = await session.scalars(select(Alert).where(Alert.learner_id == scene.mine.id))
     assert {a.status for a in rows if a.rule == "absences_threshold"} == {"resolved"}
+
+
+async def test_tutors_see_that_an_absence_is_justified_not_why(
+    api: httpx.AsyncClient, scene: Scene
+) -> None:
+    staff, tutor = scene.world.staff.headers, scene.world.tutor.headers
+    created = await post_mark(api, "staff", scene, scene.mine, scene.cfa_day)
+    path = f"{URL}/{created.json()['id']}"
+    body = {"reason": "Arrêt maladie", "document_ref": "GED-412"}
+    assert (await api.post(f"{path}/justification", json=body, headers=staff)).status_code == 200
+    seen = (await api.get(path, headers=tutor)).json()
+    assert (seen["justified"], seen["reason"], seen["document_ref"]) == (True, None, None)
+    exported = await api.get(URL, headers={**tutor, "Accept": "text/csv"})
+    assert exported.status_code == 200 and "maladie" not in exported.text
+    team = (await api.get(path, headers=staff)).json()
+    assert (team["reason"], team["document_ref"]) == ("Arrêt maladie", "GED-412")
+    # What the tutor wrote on a company day, the tutor reads back.
+    own = await post_mark(api, "tutor", scene, scene.mine, scene.company_day, reason="Bouchons")
+    assert own.status_code == 201, own.text
+    assert (await api.get(f"{URL}/{own.json()['id']}", headers=tutor)).json()["reason"] == (
+        "Bouchons"
+    )

@@ -136,6 +136,14 @@ class AttendanceMarks(Resource[AttendanceMark, AttendanceMarkRead]):
             stmt = stmt.where(AttendanceMark.day <= filters["to"])
         return stmt
 
+    def attributes(self, principal: Principal, obj: AttendanceMark) -> dict[str, Any]:
+        values = super().attributes(principal, obj)
+        if scope.redacted_learner_fields(principal) and obj.recorded_by_id != principal.user_id:
+            # An employer learns that an absence is justified, not why (health, family): the
+            # reason and the document stay with the CFA, unless they recorded them themselves.
+            values["reason"] = values["document_ref"] = None
+        return values
+
     async def to_read(
         self, session: AsyncSession, principal: Principal, objs: Sequence[AttendanceMark]
     ) -> list[AttendanceMarkRead]:
