@@ -62,7 +62,8 @@ async def test_objects_written_in_bulk_are_recorded_like_api_ones(
     imported = [shape for object_id, shape in shapes.items() if object_id != by_api.json()["id"]]
     assert len(imported) == 5 and all(s == shapes[by_api.json()["id"]] for s in imported)
     events = (await session.scalars(select(ContractEvent))).all()
-    assert sorted((e.kind, e.to_status) for e in events) == [("created", "draft")] * 5
+    # A file reports contracts that exist: they are created signed.
+    assert sorted((e.kind, e.to_status) for e in events) == [("created", "signed")] * 5
     contracts = await client.get("/api/v1/contracts", headers=world.admin.headers)
     assert {c["external_refs"] == [] for c in contracts.json()["items"]} == {True}
     learners = await client.get("/api/v1/learners", headers=world.admin.headers)
@@ -76,4 +77,4 @@ async def test_the_import_raises_the_alerts_a_scan_would(client, world: World, s
     scan = await client.post("/api/v1/alerts/scan", headers=world.coordinator.headers, json={})
     assert scan.status_code == 200, scan.text
     assert scan.json()["opened"] == 0 and scan.json()["resolved"] == 0
-    assert len(raised) > 0  # draft contracts already started: the file is overdue
+    assert len(raised) > 0  # contracts signed in September and still not filed

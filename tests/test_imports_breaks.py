@@ -33,10 +33,9 @@ async def test_a_broken_contract_is_imported_broken(client, world: World, sessio
     assert body["status"] == "broken" and body["running"] is False
     assert body["break"]["date"] == "2026-11-15"
     assert (body["break"]["initiator"], body["break"]["reason"]) == ("other", "Démission")
-    # Created today (the day of the import), signed on its start, broken on the file's day.
+    # Broken on the file's day; created (signed, as the file reports it) on the import's.
     assert await history(session) == [
-        ("transition", "draft", "signed"), ("transition", "signed", "broken"),
-        ("created", None, "draft"),
+        ("transition", "signed", "broken"), ("created", None, "signed"),
     ]
     again = await import_file(client, world.admin, content)
     assert again["counts"] == {"created": 0, "updated": 0, "unchanged": 1, "rejected": 0}

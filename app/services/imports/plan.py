@@ -70,15 +70,15 @@ def _learner(index: Index, profile: Profile, row: MappedRow, data: row_data.RowD
     return step
 
 
-def _company(index: Index, profile: Profile, row: MappedRow, data: row_data.RowData) -> Step:
-    new = data.company
-    assert new is not None
-    ref = row.values.get("company.ref")
+def _company(index: Index, profile: Profile, row: MappedRow, job: row_data.Employment) -> Step:
+    new, slot = job.company, job.slot
+    ref = row.values.get(f"company.ref{slot}")
     found = index.find(("company_ref", ref), ("company_siret", new.siret))
-    if found is None and not data.company_named:
-        raise RowRejected([row_data.issue(row, "company.name", "Required for a new company.")])
+    if found is None and not job.named:
+        issue = row_data.issue(row, f"company.name{slot}", "Required for a new company.")
+        raise RowRejected([issue])
     wanted: dict[str, Any] = {"siret": new.siret} if new.siret else {}
-    if found is None or "company.name" in row.values:
+    if found is None or f"company.name{slot}" in row.values:
         wanted["name"] = new.name
     changed = {} if found is None else _changes(index.snapshots.get(found, {}), wanted)
     step = _step(index, profile, "company", found, ref, new, changed, CompanyUpdate)
@@ -88,10 +88,12 @@ def _company(index: Index, profile: Profile, row: MappedRow, data: row_data.RowD
 
 
 def _contract(
-    index: Index, profile: Profile, row: MappedRow, contract: row_data.ContractData,
+    index: Index, profile: Profile, row: MappedRow, job: row_data.Employment,
     learner_id: str, company_id: str, cohort_id: str | None,
 ) -> Step:
-    ref = row.values.get("contract.ref")
+    contract, slot = job.contract, job.slot
+    assert contract is not None
+    ref = row.values.get(f"contract.ref{slot}")
     key = (learner_id, company_id, contract.start_date)
     found = index.find(("contract_ref", ref), ("contract_key", key))
     wanted = {
@@ -100,7 +102,7 @@ def _contract(
     }
     if cohort_id is not None:  # a file without the training leaves the contract's alone
         wanted["cohort_id"] = cohort_id
-    if found is not None and "contract.kind" not in row.values:
+    if found is not None and f"contract.kind{slot}" not in row.values:
         wanted.pop("kind")
     changed = {} if found is None else _changes(index.snapshots.get(found, {}), wanted)
     create = ContractCreate.model_validate(wanted) if found is None else None
@@ -118,15 +120,14 @@ def plan_row(index: Index, profile: Profile, row: MappedRow, data: row_data.RowD
     if data.training is not None:
         steps += training_plan.plan(index, row, data.training, learner.object_id)
         cohort_id = next(s.object_id for s in steps if s.resource == "cohort")
-    if data.company is not None:
-        company = _company(index, profile, row, data)
+    for job in data.employments:
+        company = _company(index, profile, row, job)
         steps.append(company)
-        if data.contract is not None:
+        if job.contract is not None:
             contract = _contract(
-                index, profile, row, data.contract, learner.object_id, company.object_id,
-                cohort_id,
+                index, profile, row, job, learner.object_id, company.object_id, cohort_id
             )
-            steps += [contract, *_break(index, data.contract, contract.object_id)]
+            steps += [contract, *_break(index, job.contract, contract.object_id)]
     return Plan(row, steps)
 
 

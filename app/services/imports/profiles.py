@@ -47,6 +47,8 @@ class Profile:
     # The national dashboard sends no employer name: a new company is named after its SIRET.
     company_name_from_siret: bool = False
     kinds: dict[str, str] = field(default_factory=dict)  # folded contract type -> kind
+    # Suffixes of the employers a row may name: the dashboard has up to four contracts a row.
+    slots: tuple[str, ...] = ("",)
 
 
 def _folded(columns: dict[str, str]) -> dict[str, str]:
@@ -161,6 +163,17 @@ TDB_EFFECTIFS = Profile(
             "contrat_date_fin": "contract.end_date",
             "contrat_date_rupture": "contract.break_date",
             "cause_rupture_contrat": "contract.break_reason",
+            **{
+                f"{column}_{n}": f"{target}#{n}"
+                for n in (2, 3, 4)
+                for column, target in (
+                    ("siret_employeur", "company.siret"),
+                    ("contrat_date_debut", "contract.start_date"),
+                    ("contrat_date_fin", "contract.end_date"),
+                    ("contrat_date_rupture", "contract.break_date"),
+                    ("cause_rupture_contrat", "contract.break_reason"),
+                )
+            },
             "formation_rncp": "programme.rncp_code",
             "formation_cfd": "programme.diploma_code",
             "annee_scolaire": "cohort.school_year",
@@ -169,6 +182,7 @@ TDB_EFFECTIFS = Profile(
         }
     ),
     company_name_from_siret=True,
+    slots=("", "#2", "#3", "#4"),
 )
 
 PROFILES = {p.name: p for p in (RELAIS, ERP_GENERIC, TDB_EFFECTIFS)}

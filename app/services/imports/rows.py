@@ -30,11 +30,20 @@ class ContractData:
 
 
 @dataclass
+class Employment:
+    """An employer of the row and the contract with it. ``slot`` suffixes its fields: "" for
+    the first, "#2" to "#4" for the national dashboard's later contracts (siret_employeur_2)."""
+
+    slot: str
+    company: CompanyCreate
+    named: bool  # False: the name is a placeholder, not to be written over a real one
+    contract: ContractData | None
+
+
+@dataclass
 class RowData:
     learner: LearnerCreate
-    company: CompanyCreate | None
-    company_named: bool  # False: the name is a placeholder, not to be written over a real one
-    contract: ContractData | None
+    employments: list[Employment]
     training: training.TrainingData | None = None
 
 
@@ -59,44 +68,51 @@ def _learner(row: MappedRow, issues: list[dict[str, Any]]) -> LearnerCreate | No
 
 
 def _company(
-    profile: Profile, row: MappedRow, issues: list[dict[str, Any]]
+    profile: Profile, row: MappedRow, issues: list[dict[str, Any]], slot: str
 ) -> tuple[CompanyCreate | None, bool]:
     v = row.values
-    if not any(k in v for k in ("company.siret", "company.name", "company.ref")):
+    siret, name = f"company.siret{slot}", f"company.name{slot}"
+    if not has_employer(row, slot):
         return None, False
-    named = "company.name" in v
-    payload: dict[str, Any] = {"name": v.get("company.name", PLACEHOLDER_NAME)}
-    if "company.siret" in v:
-        payload["siret"] = v["company.siret"].replace(" ", "")
+    named = name in v
+    payload: dict[str, Any] = {"name": v.get(name, PLACEHOLDER_NAME)}
+    if siret in v:
+        payload["siret"] = v[siret].replace(" ", "")
         if not named and profile.company_name_from_siret:
             payload["name"], named = f"Employeur {payload['siret']}", True
-    company: CompanyCreate | None = validate(CompanyCreate, payload, row, "company", issues)
+    company: CompanyCreate | None = validate(CompanyCreate, payload, row, f"company{slot}", issues)
     return company, named
 
 
+def has_employer(row: MappedRow, slot: str = "") -> bool:
+    return any(f"company.{k}{slot}" in row.values for k in ("siret", "name", "ref"))
+
+
 def _contract(
-    profile: Profile, row: MappedRow, has_company: bool, issues: list[dict[str, Any]]
+    profile: Profile, row: MappedRow, issues: list[dict[str, Any]], slot: str
 ) -> ContractData | None:
     v = row.values
-    if not any(k in v for k in ("contract.start_date", "contract.end_date", "contract.ref")):
+    if not any(f"contract.{k}{slot}" in v for k in ("start_date", "end_date", "ref")):
         return None
     kind = "apprenticeship"
-    if "contract.kind" in v:
-        found = profile.kinds.get(fold(v["contract.kind"]))
+    if f"contract.kind{slot}" in v:
+        found = profile.kinds.get(fold(v[f"contract.kind{slot}"]))
         if found is None:
-            issues.append(issue(row, "contract.kind", "Unknown contract type."))
+            issues.append(issue(row, f"contract.kind{slot}", "Unknown contract type."))
         kind = found or kind
-    start = read_date(row, "contract.start_date", issues)
-    end = read_date(row, "contract.end_date", issues)
-    for target, value in (("contract.start_date", start), ("contract.end_date", end)):
+    start = read_date(row, f"contract.start_date{slot}", issues)
+    end = read_date(row, f"contract.end_date{slot}", issues)
+    for target, value in ((f"contract.start_date{slot}", start), (f"contract.end_date{slot}", end)):
         if value is None and target not in v:
             issues.append(issue(row, target, "Required for a contract."))
-    if not has_company:
-        issues.append(issue(row, "company.siret", "A contract needs its employer (SIRET)."))
-    broken = read_date(row, "contract.break_date", issues)
-    reason = v.get("contract.break_reason")
+    if not has_employer(row, slot):
+        message = "A contract needs its employer (SIRET)."
+        issues.append(issue(row, f"company.siret{slot}", message))
+    broken = read_date(row, f"contract.break_date{slot}", issues)
+    reason = v.get(f"contract.break_reason{slot}")
     if reason is not None and len(reason) > REASON_LENGTH:
-        issues.append(issue(row, "contract.break_reason", f"At most {REASON_LENGTH} characters."))
+        too_long = f"At most {REASON_LENGTH} characters."
+        issues.append(issue(row, f"contract.break_reason{slot}", too_long))
     if start is None or end is None:
         return None
     return ContractData(kind, start, end, broken, reason)
@@ -105,13 +121,16 @@ def _contract(
 def build(profile: Profile, row: MappedRow) -> tuple[RowData | None, list[dict[str, Any]]]:
     issues: list[dict[str, Any]] = []
     learner = _learner(row, issues)
-    company, named = _company(profile, row, issues)
-    employer = any(k in row.values for k in ("company.siret", "company.name", "company.ref"))
-    contract = _contract(profile, row, employer, issues)
+    employments = []
+    for slot in profile.slots:
+        company, named = _company(profile, row, issues, slot)
+        contract = _contract(profile, row, issues, slot)
+        if company is not None:
+            employments.append(Employment(slot, company, named, contract))
     studies = training.build(row, issues)
     if issues or learner is None:
         return None, issues
-    return RowData(learner, company, named, contract, studies), []
+    return RowData(learner, employments, studies), []
 
 
 def identity(row: MappedRow) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.principal import Principal
 from app.models import Company, Contract, Learner
+from app.models.contract import ContractStatus
 from app.schemas.contract import TransitionCreate
 from app.services import contract_history, enrolments
 from app.services.alerts import scan as alerts
@@ -71,6 +72,15 @@ class ImportContracts(Contracts):
     ) -> None:
         self.touched.pending.add(obj.learner_id)
 
+    async def prepare_many(
+        self, session: AsyncSession, principal: Principal, items: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """A file reports contracts that exist: they enter Relais signed (their "created"
+        event and audit line say so), not as drafts still waiting for a signature, which would
+        show every imported apprentice as seeking an employer."""
+        prepared = await super().prepare_many(session, principal, items)
+        return [{**values, "status": ContractStatus.signed.value} for values in prepared]
+
     async def after_create_many(
         self, session: AsyncSession, principal: Principal, objs: Sequence[Contract]
     ) -> None:
@@ -96,8 +106,9 @@ class Writers:
 
     async def break_contract(self, session: AsyncSession, principal: Principal, step: Step) -> None:
         """Record the break the file reports, through the contract's lifecycle. A contract the
-        file says broke had been signed: a draft one is first marked signed on its start date
-        (or the break's, if earlier). Files do not say who broke it: the initiator is "other"."""
+        file says broke had been signed: one still a draft in Relais is first marked signed on
+        its start date (or the break's, if earlier). Files do not say who broke it: the
+        initiator is "other"."""
         assert step.break_on is not None
         contract = await self.contracts.get(session, principal, step.object_id)
         moves = [TransitionCreate(to="broken", on=step.break_on, initiator="other",
