@@ -38,7 +38,10 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture(scope="session")
 async def app(settings: Settings) -> AsyncIterator[FastAPI]:
-    application = create_app(settings)
+    # Every test and fixture here runs on the one session event loop, so the shared app keeps a
+    # connection pool: a PostgreSQL connection costs ~25 ms, and a test opens several sessions.
+    # Apps driven from other event loops (schemathesis) use ``settings`` as is (NullPool).
+    application = create_app(settings.model_copy(update={"database_null_pool": False}))
     yield application
     await application.state.engine.dispose()
 

@@ -77,7 +77,9 @@ async def test_tutor_and_learner_sign_their_part_only(
     assert [s["role"] for s in by_learner.json()["signoffs"]] == ["tutor", "learner"]
     assert by_learner.json()["locked_at"] == body["locked_at"]
     audit = await session.scalar(
-        select(AuditEvent).where(AuditEvent.object_id == rid, AuditEvent.action == "sign_off")
+        select(AuditEvent)
+        .where(AuditEvent.object_id == rid, AuditEvent.action == "sign_off")
+        .order_by(AuditEvent.occurred_at)  # the tutor's came first; rows have no order otherwise
     )
     assert audit is not None and audit.actor_id == world.tutor.id
 

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
-from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
+from app.core.config import Settings
+from app.main import create_app
 from tests.factories import World
 
 CONTRACT = Path(__file__).resolve().parents[1] / "openapi" / "openapi.json"
@@ -36,10 +38,14 @@ EXAMPLES = int(os.environ.get("RELAIS_SCHEMATHESIS_EXAMPLES", "15"))
 
 
 @pytest.fixture(scope="session")
-def contract(app: FastAPI) -> Any:
+async def contract(settings: Settings) -> AsyncIterator[Any]:
+    # Schemathesis drives the app from event loops of its own: an app of its own, without a
+    # connection pool (``settings`` has NullPool), on the same database as the shared one.
+    app = create_app(settings)
     schema = schemathesis.openapi.from_dict(DOCUMENT)
     schema.app = app  # in-process, against the committed contract
-    return schema
+    yield schema
+    await app.state.engine.dispose()
 
 
 @pytest.mark.parametrize("label", OPERATIONS)
