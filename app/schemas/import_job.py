@@ -28,14 +28,16 @@ PROFILES_DOC = (
     "formation. `tdb_effectifs`: the national dashboard's nom_apprenant, prenom_apprenant, "
     "date_de_naissance_apprenant, ine_apprenant, id_erp_apprenant, email_contact, "
     "tel_apprenant, siret_employeur, contrat_date_debut, contrat_date_fin, "
-    "contrat_date_rupture, cause_rupture_contrat, formation_rncp, "
+    "contrat_date_rupture, cause_rupture_contrat (and the same with _2, _3, _4 for later "
+    "contracts), formation_rncp, "
     "formation_cfd, annee_scolaire, date_entree_formation, date_fin_formation. Codes are kept "
     "as external references under the source `import`, `erp` or `tdb`. A row with a programme "
     "(RNCP code, diploma code or title) enrols the learner in its cohort: the programme is "
     "found by RNCP code, diploma code, then title; the cohort by name (else the school year, "
     "else the training years) within it; new ones are created with the training dates (or "
-    "the school year, 1 September to 31 August). A break date records the break through the "
-    "contract's lifecycle (initiator `other`; a draft contract is first marked signed)."
+    "the school year, 1 September to 31 August). Contracts are created `signed` (a file reports "
+    "contracts that exist). A break date records the break through the contract's lifecycle "
+    "(initiator `other`)."
 )
 
 
