@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -10,9 +12,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import Learner
+from app.main import create_app
+from app.models import ImportJob, Learner
+from app.services.imports import jobs
 from tests.factories import World
-from tests.helpers_imports import ERP_FILE, csv_bytes, erp_row
+from tests.helpers_imports import ERP_FILE, csv_bytes, erp_row, table_counts
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,3 +56,57 @@ async def test_import_command_reports_rejected_rows(
     unknown = _relais(database_url, "import", str(bad), "--organisation", "No such CFA",
                       "--profile", "erp_generic")
     assert unknown.returncode == 1 and "No organisation" in unknown.stderr
+
+
+async def test_a_killed_import_leaves_no_rows_and_its_job_fails_at_restart(
+    database_url: str, settings, world: World, session: AsyncSession, tmp_path: Path
+):
+    """The process is killed (SIGKILL: no handler runs) while it writes rows."""
+    big = tmp_path / "big.csv"
+    rows = [erp_row(0, **{"Nom": f"DURAND{n:05d}", "Code apprenant": f"K{n}"})
+            for n in range(3000)]
+    big.write_bytes(csv_bytes(rows))
+    before = await table_counts(session, world.organisation.id)
+    env = {**os.environ, "RELAIS_DATABASE_URL": database_url}
+    runner = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "app.cli", "import", str(big), "--organisation",
+        world.organisation.name, "--profile", "erp_generic",
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        job = await _wait_until_writing(session, runner)
+    finally:
+        runner.kill()
+        await asyncio.wait_for(runner.wait(), timeout=30)
+    assert runner.returncode == -signal.SIGKILL  # it was killed, it did not finish
+    assert await table_counts(session, world.organisation.id) == before
+    await session.refresh(job)
+    assert job.status == "running"  # nobody could say otherwise: the process died
+
+    restarted = create_app(settings)
+    async with restarted.router.lifespan_context(restarted):
+        pass
+    await session.commit()
+    await session.refresh(job)
+    assert (job.status, job.error) == ("failed", jobs.INTERRUPTED)
+    assert await table_counts(session, world.organisation.id) == before
+
+
+async def _wait_until_writing(
+    session: AsyncSession, runner: asyncio.subprocess.Process
+) -> ImportJob:
+    """The job once its rows are being written: on PostgreSQL the import reports the rows
+    done per chunk; SQLite has one writer, so there the job is running and a moment passes."""
+    for _ in range(600):
+        assert runner.returncode is None, "the import ended before it could be killed"
+        await session.commit()
+        job = await session.scalar(
+            select(ImportJob).where(ImportJob.status == "running")
+            .execution_options(populate_existing=True)  # rows_done as committed now
+        )
+        if job is not None and (job.rows_done > 0 or session.bind.dialect.name == "sqlite"):
+            if session.bind.dialect.name == "sqlite":
+                await asyncio.sleep(1.5)  # parsing 3,000 rows takes a fraction of that
+            return job
+        await asyncio.sleep(0.1)
+    raise AssertionError("the import never started writing")
