@@ -12,10 +12,15 @@ from starlette.datastructures import UploadFile
 
 from app.deps import CurrentPrincipal, Idempotent, PageDep, SessionDep
 from app.pagination import PageRequest
-from app.routers.export_formats import EXPORT_RESPONSES, page_or_file
+from app.routers.export_formats import EXPORT_RESPONSES, page_or_file, whole_or_file
 from app.routing import UnitOfWorkRoute, set_etag
 from app.schemas.common import Page
-from app.schemas.import_job import ImportJobRead, ImportRequest
+from app.schemas.import_job import (
+    ImportJobRead,
+    ImportProfileColumn,
+    ImportProfileRead,
+    ImportRequest,
+)
 from app.services.imports import jobs
 
 router = APIRouter(prefix="/api/v1/imports", tags=["imports"], route_class=UnitOfWorkRoute)
@@ -118,6 +123,23 @@ async def list_imports(
         return [ImportJobRead.model_validate(j) for j in rows], cursor
 
     return await page_or_file(request, ImportJobRead, fetch, "imports", page)
+
+
+@router.get(
+    "/profiles",
+    operation_id="list_import_profiles",
+    summary="List the import profiles and the columns they read",
+    response_model=Page[ImportProfileRead],
+    responses=EXPORT_RESPONSES,
+)
+async def list_import_profiles(request: Request, principal: CurrentPrincipal) -> Any:
+    """Every header each profile accepts (aliases included) and the field it feeds, so an
+    integration can check a file's columns before sending it. The whole list in one page; as
+    CSV or XLSX, one line per profile and header."""
+    items = jobs.list_profiles(principal)
+    lines = [{"profile": p["name"], **column} for p in items for column in p["columns"]]
+    answer = {"items": items, "next_cursor": None}
+    return await whole_or_file(request, ImportProfileColumn, lines, answer, "import_profiles")
 
 
 @router.get(

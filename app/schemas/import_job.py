@@ -30,7 +30,9 @@ PROFILES_DOC = (
     "tel_apprenant, siret_employeur, contrat_date_debut, contrat_date_fin, "
     "contrat_date_rupture, cause_rupture_contrat (and the same with _2, _3, _4 for later "
     "contracts), formation_rncp, "
-    "formation_cfd, annee_scolaire, date_entree_formation, date_fin_formation. Codes are kept "
+    "formation_cfd, annee_scolaire, date_entree_formation, date_fin_formation. Every header "
+    "each profile accepts, aliases included, is listed by `GET /api/v1/imports/profiles`. "
+    "Codes are kept "
     "as external references under the source `import`, `erp` or `tdb`. A row with a programme "
     "(RNCP code, diploma code or title) enrols the learner in its cohort: the programme is "
     "found by RNCP code, diploma code, then title; the cohort by name (else the school year, "
@@ -126,3 +128,37 @@ class ImportJobRead(ReadSchema):
     created_by_id: str | None
     started_at: datetime | None
     finished_at: datetime | None
+
+
+class ImportColumn(BaseModel):
+    header: str = Field(description="A header the profile reads (case, accents, spaces and "
+                        "underscores do not matter).")
+    field: str = Field(description="The Relais field it feeds, as `object.field`.",
+                       examples=["learner.birth_date"])
+    contract: int = Field(description="Which of the row's contracts it belongs to (the "
+                          "national dashboard has up to four a row); 1 for every other column.")
+
+
+class ImportProfileColumn(BaseModel):
+    """One line of the profiles' CSV or XLSX export: a header of a profile."""
+
+    profile: ProfileName
+    header: str
+    field: str
+    contract: int
+
+
+class ImportProfileRead(BaseModel):
+    """A profile: the columns it reads and where their values go."""
+
+    name: ProfileName
+    source: str = Field(description="The `source` under which the file's codes are kept as "
+                        "external references.")
+    columns: list[ImportColumn]
+    contract_kinds: dict[str, str] = Field(
+        description="Contract types as files write them -> Relais contract kind."
+    )
+    company_name_from_siret: bool = Field(
+        description="The format names no employer: a new company is named after its SIRET."
+    )
+

@@ -37,6 +37,11 @@ def check_may_import(principal: Principal) -> None:
         raise Forbidden("Only admins, coordinators and staff may import.")
 
 
+def list_profiles(principal: Principal) -> list[dict[str, Any]]:
+    check_may_import(principal)
+    return profiles.catalogue()
+
+
 async def submit(
     session: AsyncSession,
     principal: Principal,

@@ -96,7 +96,7 @@ def _contract(
         return None
     kind = "apprenticeship"
     if f"contract.kind{slot}" in v:
-        found = profile.kinds.get(fold(v[f"contract.kind{slot}"]))
+        found = profile.folded_kinds.get(fold(v[f"contract.kind{slot}"]))
         if found is None:
             issues.append(issue(row, f"contract.kind{slot}", "Unknown contract type."))
         kind = found or kind
