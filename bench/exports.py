@@ -15,10 +15,8 @@ Streaming holds when the export's peak stays flat from N/10 to N learners."""
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
-import tempfile
 import time
 import tracemalloc
 from collections.abc import Awaitable, Callable
@@ -26,9 +24,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+import harness  # bench/harness.py: run as a script, bench/ is on the path
 from sqlalchemy import select
 
-from app.core import migrations
 from app.core.config import Settings
 from app.core.db import make_engine, make_sessionmaker
 from app.core.security import create_access_token
@@ -149,17 +147,5 @@ async def bench(url: str, learners: int) -> None:
     await app.state.engine.dispose()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--learners", type=int, default=100_000)
-    parser.add_argument("--database-url", default=None)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.db"
-        print(f"database: {url.split('@')[-1]}")
-        migrations.upgrade(url)  # before the event loop: Alembic runs its own
-        asyncio.run(bench(url, args.learners))
-
-
 if __name__ == "__main__":
-    main()
+    harness.main(bench, size="learners", default=100_000)

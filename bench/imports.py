@@ -13,18 +13,15 @@ Reported as rows per second and as a ratio to the baseline, so that machines com
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import tempfile
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import harness  # bench/harness.py: run as a script, bench/ is on the path
 from sqlalchemy import insert
 from stdnum import luhn
 
-from app.core import migrations
 from app.core.config import Settings
 from app.core.db import make_engine, make_sessionmaker
 from app.core.principal import Principal
@@ -186,17 +183,5 @@ async def bench(url: str, rows: int) -> None:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--database-url", default=None)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.db"
-        print(f"database: {url.split('@')[-1]}")
-        migrations.upgrade(url)  # before the event loop: Alembic runs its own
-        asyncio.run(bench(url, args.rows))
-
-
 if __name__ == "__main__":
-    main()
+    harness.main(bench, size="rows", default=100_000)

@@ -12,16 +12,13 @@ The ratio dashboard / direct SQL is the overhead of building queries and answers
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import tempfile
 import time
 from typing import Any
 
+import harness  # bench/harness.py: run as a script, bench/ is on the path
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.core import migrations
 from app.core.config import Settings
 from app.core.db import make_engine, make_sessionmaker
 from app.core.principal import Principal
@@ -77,17 +74,5 @@ async def bench(url: str, learners: int) -> None:
     print(f"same SQL directly: {direct:.2f} s; ratio {served / direct:.2f}x")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--learners", type=int, default=10_000)
-    parser.add_argument("--database-url", default=None)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.db"
-        print(f"database: {url.split('@')[-1]}")
-        migrations.upgrade(url)  # before the event loop: Alembic runs its own
-        asyncio.run(bench(url, args.learners))
-
-
 if __name__ == "__main__":
-    main()
+    harness.main(bench)
