@@ -148,3 +148,21 @@ async def test_jobs_left_running_are_failed_at_startup(world: World, session: As
     await session.refresh(done)
     assert (job.status, job.error) == ("failed", jobs.INTERRUPTED)
     assert done.status == "succeeded"
+
+
+async def test_a_running_job_shows_the_rows_done(client, world: World, monkeypatch):
+    """Read while the rows are written and not yet committed (the alert rules come last)."""
+    seen: list[dict[str, Any]] = []
+    real = writers.Writers.trigger_alerts
+
+    async def watched(self: writers.Writers, session: AsyncSession, principal: Any) -> None:
+        listed = await client.get("/api/v1/imports", headers=world.coordinator.headers)
+        seen.extend(listed.json()["items"])
+        await real(self, session, principal)
+
+    monkeypatch.setattr(writers.Writers, "trigger_alerts", watched)
+    job = await import_file(client, world.staff, csv_bytes([erp_row(1), erp_row(2)]))
+    assert [(j["status"], j["rows_done"], j["rows_total"]) for j in seen] == [("running", 2, 2)]
+    assert (job["status"], job["rows_done"]) == ("succeeded", 2)
+    read = await client.get(f"/api/v1/imports/{job['id']}", headers=world.staff.headers)
+    assert read.json()["rows_done"] == 2

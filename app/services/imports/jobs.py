@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.core.principal import SYSTEM, Principal
 from app.errors import Forbidden, ValidationFailed, not_found
@@ -30,6 +31,10 @@ MAX_ROWS = 200_000
 INTERRUPTED = "Interrupted: the server stopped during the import; nothing was written."
 CRASHED = "The import stopped on an internal error; nothing was written."
 ProgressHook = Callable[[int, int], None]
+# Rows done of the jobs this process is running. On SQLite the import's transaction is the
+# only writer, so its progress cannot be written to the job row until it ends: readers in
+# this process (the embedded server) see it from here instead.
+_rows_done: dict[str, int] = {}
 
 
 def check_may_import(principal: Principal) -> None:
@@ -100,6 +105,7 @@ async def run(
             shared = work.get_bind().dialect.name != "sqlite"
 
             async def progress(done: int) -> None:
+                _rows_done[job_id] = done
                 if on_progress is not None:
                     on_progress(done, len(rows))
                 if shared:
@@ -120,6 +126,8 @@ async def run(
     except Exception:
         logger.exception("import job %s failed", job_id)
         values = {"status": "failed", "error": CRASHED}
+    finally:
+        _rows_done.pop(job_id, None)
     return await _finish(sessionmaker, job_id, principal, values)
 
 
@@ -181,15 +189,23 @@ def _visible(principal: Principal) -> Any:
     return stmt
 
 
+def _with_live_progress(job: ImportJob) -> ImportJob:
+    done = _rows_done.get(job.id)
+    if done is not None and job.status == "running" and done > job.rows_done:
+        set_committed_value(job, "rows_done", done)  # shown, never written by this read
+    return job
+
+
 async def get_job(session: AsyncSession, principal: Principal, job_id: str) -> ImportJob:
     job = await session.scalar(_visible(principal).where(ImportJob.id == job_id))
     if job is None:
         raise not_found("import job", job_id)
-    return job
+    return _with_live_progress(job)
 
 
 async def list_jobs(
     session: AsyncSession, principal: Principal, page: PageRequest
 ) -> tuple[list[ImportJob], str | None]:
     """Admins and coordinators see the organisation's imports; staff their own."""
-    return await paginate(session, _visible(principal), ImportJob, page)
+    found, cursor = await paginate(session, _visible(principal), ImportJob, page)
+    return [_with_live_progress(job) for job in found], cursor
