@@ -17,7 +17,6 @@ from app.models.contract import ContractStatus
 from app.schemas.contract import TransitionCreate
 from app.services import contract_history, enrolments
 from app.services.alerts import scan as alerts
-from app.services.alerts.scan import MAX_TRIGGER_LEARNERS
 from app.services.cohorts import cohorts
 from app.services.companies import Companies
 from app.services.contracts import Contracts
@@ -145,6 +144,8 @@ class Writers:
         self.touched.pending.clear()
 
     async def trigger_alerts(self, session: AsyncSession, principal: Principal) -> None:
-        ids = sorted(self.kept)
-        for start in range(0, len(ids), MAX_TRIGGER_LEARNERS):
-            await alerts.trigger(session, principal, ids[start : start + MAX_TRIGGER_LEARNERS])
+        """One evaluation for every learner the import kept. Past the trigger's limit it is a
+        whole-organisation scan: the rules' subqueries read the organisation's tables whatever
+        the learners asked, so evaluating a large file slice by slice would read them once per
+        slice (quadratic in the file's size)."""
+        await alerts.trigger(session, principal, self.kept)
