@@ -35,4 +35,9 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
+    # Write-ahead log: readers never wait for a writer. In the default rollback journal, a
+    # large write (an import, a first scan) locks every reader out once it spills its cache,
+    # so the whole API would answer "database is locked" until it commits.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints; never corrupts in WAL
     cursor.close()
