@@ -20,7 +20,7 @@ from app.core.logging import configure_logging
 from app.middleware import RequestContextMiddleware
 from app.routers import ROUTERS
 from app.schemas.common import ProblemDetail
-from app.services.imports import jobs as import_jobs
+from app.services.imports import liveness as import_liveness
 
 API_VERSION = "1.0.0"
 DESCRIPTION = """Relais follows work-study learners (*alternants*) for training organisations and
@@ -92,7 +92,7 @@ async def _recover_interrupted_work(app: FastAPI) -> None:
     Tolerates a database that is not migrated yet (``/ready`` reports that)."""
     try:
         async with app.state.sessionmaker() as session:
-            await import_jobs.fail_interrupted_jobs(session)
+            await import_liveness.fail_interrupted_jobs(session)
             await session.commit()
     except SQLAlchemyError:
         logging.getLogger("relais").warning("could not check for interrupted imports")

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 from openpyxl import Workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import AuditEvent, Company, Contract, ExternalRef, Learner
+from app.models import AuditEvent, Company, Contract, ExternalRef, ImportJob, Learner
+from app.models.base import utcnow
 from tests.factories import Actor
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -94,3 +96,11 @@ async def table_counts(session: AsyncSession, organisation_id: str) -> dict[str,
         )
     ) or 0
     return counts
+
+
+async def age(session: AsyncSession, job_id: str, idle: timedelta) -> None:
+    """As if the job's row had last been touched ``idle`` ago."""
+    touched = utcnow() - idle
+    stmt = update(ImportJob).where(ImportJob.id == job_id)
+    await session.execute(stmt.values(updated_at=touched))
+    await session.commit()

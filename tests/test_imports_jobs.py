@@ -131,25 +131,6 @@ async def test_crash_mid_import_leaves_nothing_and_fails_the_job(
     assert await table_counts(session, world.organisation.id) == before
 
 
-async def test_jobs_left_running_are_failed_at_startup(world: World, session: AsyncSession):
-    job = ImportJob(
-        organisation_id=world.organisation.id, profile="relais", mode="atomic", dry_run=False,
-        status="running", rows_total=10, rows_done=3, counts={}, report=[],
-    )
-    done = ImportJob(
-        organisation_id=world.organisation.id, profile="relais", mode="atomic", dry_run=False,
-        status="succeeded", counts={}, report=[],
-    )
-    session.add_all([job, done])
-    await session.commit()
-    assert await jobs.fail_interrupted_jobs(session) == 1
-    await session.commit()
-    await session.refresh(job)
-    await session.refresh(done)
-    assert (job.status, job.error) == ("failed", jobs.INTERRUPTED)
-    assert done.status == "succeeded"
-
-
 async def test_a_running_job_shows_the_rows_done(client, world: World, monkeypatch):
     """Read while the rows are written and not yet committed (the alert rules come last)."""
     seen: list[dict[str, Any]] = []

@@ -11,8 +11,9 @@ from app.models.base import Entity
 
 class ImportJob(Entity):
     """A bulk import: its file is parsed and applied in one transaction of its own; this row
-    tells the client how far it got and what was rejected. A job found ``running`` when the
-    process starts again was killed mid-way: its transaction rolled back, it is ``failed``."""
+    tells the client how far it got and what was rejected. While it runs on PostgreSQL its
+    ``updated_at`` is its heartbeat; a job whose process died is ``failed`` (its transaction
+    rolled back): see ``services/imports/liveness.py``."""
 
     __tablename__ = "import_jobs"
 

@@ -11,30 +11,24 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm.attributes import set_committed_value
 
-from app.core.principal import SYSTEM, Principal
+from app.core.principal import Principal
 from app.errors import Forbidden, ValidationFailed, not_found
 from app.models import ImportJob, Role
 from app.models.base import utcnow
 from app.pagination import PageRequest, paginate
-from app.services import audit, records
-from app.services.imports import batch, parsing, profiles
+from app.services import records
+from app.services.imports import batch, liveness, parsing, profiles
 from app.services.imports.profiles import MappedRow
 
 logger = logging.getLogger(__name__)
 IMPORTERS = frozenset({Role.admin, Role.coordinator, Role.staff})
 SEES_ALL_JOBS = frozenset({Role.admin, Role.coordinator})
 MAX_ROWS = 200_000
-INTERRUPTED = "Interrupted: the server stopped during the import; nothing was written."
 CRASHED = "The import stopped on an internal error; nothing was written."
 ProgressHook = Callable[[int, int], None]
-# Rows done of the jobs this process is running. On SQLite the import's transaction is the
-# only writer, so its progress cannot be written to the job row until it ends: readers in
-# this process (the embedded server) see it from here instead.
-_rows_done: dict[str, int] = {}
 
 
 def check_may_import(principal: Principal) -> None:
@@ -105,18 +99,19 @@ async def run(
             shared = work.get_bind().dialect.name != "sqlite"
 
             async def progress(done: int) -> None:
-                _rows_done[job_id] = done
                 if on_progress is not None:
                     on_progress(done, len(rows))
-                if shared:
-                    await _write(sessionmaker, job_id, {"rows_done": done})
+                await liveness.progress(sessionmaker, job_id, done, shared)
 
-            outcome = await batch.apply_rows(work, principal, profile, rows, on_progress=progress)
-            refused = outcome.counts["rejected"] > 0 and job.mode == "atomic"
-            if job.dry_run or refused:
-                await work.rollback()
-            else:
-                await work.commit()
+            async with liveness.heartbeat(sessionmaker, job_id, shared):
+                outcome = await batch.apply_rows(
+                    work, principal, profile, rows, on_progress=progress
+                )
+                refused = outcome.counts["rejected"] > 0 and job.mode == "atomic"
+                if job.dry_run or refused:
+                    await work.rollback()
+                else:
+                    await work.commit()
         values = {
             "status": "rejected" if refused else "succeeded",
             "counts": outcome.counts,
@@ -126,17 +121,7 @@ async def run(
     except Exception:
         logger.exception("import job %s failed", job_id)
         values = {"status": "failed", "error": CRASHED}
-    finally:
-        _rows_done.pop(job_id, None)
     return await _finish(sessionmaker, job_id, principal, values)
-
-
-async def _write(
-    sessionmaker: async_sessionmaker[AsyncSession], job_id: str, values: dict[str, Any]
-) -> None:
-    async with sessionmaker() as session:
-        await session.execute(update(ImportJob).where(ImportJob.id == job_id).values(**values))
-        await session.commit()
 
 
 async def _finish(
@@ -162,25 +147,6 @@ async def _job(session: AsyncSession, job_id: str) -> ImportJob:
     return job
 
 
-async def fail_interrupted_jobs(session: AsyncSession) -> int:
-    """At startup: a job still queued or running belongs to a process that died; its
-    transaction never committed, so nothing of it was written. Flushes, never commits."""
-    stale = (
-        await session.scalars(
-            select(ImportJob).where(ImportJob.status.in_(("queued", "running")))
-        )
-    ).all()
-    for job in stale:
-        await audit.record(
-            session, SYSTEM, action="finish", object_type="import_job", object_id=job.id,
-            changes={"status": {"from": job.status, "to": "failed"}},
-            organisation_id=job.organisation_id,
-        )
-        job.status, job.error, job.finished_at = "failed", INTERRUPTED, utcnow()
-    await session.flush()
-    return len(stale)
-
-
 def _visible(principal: Principal) -> Any:
     check_may_import(principal)
     stmt = select(ImportJob).where(ImportJob.organisation_id == principal.organisation_id)
@@ -189,18 +155,11 @@ def _visible(principal: Principal) -> Any:
     return stmt
 
 
-def _with_live_progress(job: ImportJob) -> ImportJob:
-    done = _rows_done.get(job.id)
-    if done is not None and job.status == "running" and done > job.rows_done:
-        set_committed_value(job, "rows_done", done)  # shown, never written by this read
-    return job
-
-
 async def get_job(session: AsyncSession, principal: Principal, job_id: str) -> ImportJob:
     job = await session.scalar(_visible(principal).where(ImportJob.id == job_id))
     if job is None:
         raise not_found("import job", job_id)
-    return _with_live_progress(job)
+    return liveness.as_seen(session, job)
 
 
 async def list_jobs(
@@ -208,4 +167,4 @@ async def list_jobs(
 ) -> tuple[list[ImportJob], str | None]:
     """Admins and coordinators see the organisation's imports; staff their own."""
     found, cursor = await paginate(session, _visible(principal), ImportJob, page)
-    return [_with_live_progress(job) for job in found], cursor
+    return [liveness.as_seen(session, job) for job in found], cursor
