@@ -17,7 +17,7 @@ SECRET_FIELDS = frozenset({"password_hash", "secret_hash", "token_hash"})
 SKIPPED_FIELDS = SECRET_FIELDS | {"updated_at", "version", "created_at", "organisation_id"}
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
@@ -26,7 +26,7 @@ def _jsonable(value: Any) -> Any:
 def snapshot(obj: Base) -> dict[str, Any]:
     """The object's column values as JSON-ready data, secrets left out."""
     return {
-        column.key: _jsonable(getattr(obj, column.key))
+        column.key: jsonable(getattr(obj, column.key))
         for column in inspect(obj).mapper.column_attrs
         if column.key not in SKIPPED_FIELDS
     }
