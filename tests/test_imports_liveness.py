@@ -91,3 +91,29 @@ async def test_a_running_import_touches_its_job(
     job = await import_file(client, world.staff, csv_bytes([erp_row(1)]))
     assert job["status"] == "succeeded"
     assert touched[0] < touched[1]
+
+
+async def test_a_missed_heartbeat_does_not_fail_the_import(
+    client, world: World, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+):
+    if not _shared(session):
+        pytest.skip("SQLite runs no heartbeat")
+    monkeypatch.setattr(liveness, "HEARTBEAT", timedelta(milliseconds=10))
+    real_touch, missed = liveness.touch, []
+
+    async def failing_beat(sessionmaker: Any, job_id: str, **values: Any) -> None:
+        if not values:  # the heartbeat; progress writes carry rows_done
+            missed.append(job_id)
+            raise ConnectionError("database unreachable for a moment")
+        await real_touch(sessionmaker, job_id, **values)
+
+    real_alerts = writers.Writers.trigger_alerts
+
+    async def slow(self: writers.Writers, session_: AsyncSession, principal: Any) -> None:
+        await asyncio.sleep(0.1)
+        await real_alerts(self, session_, principal)
+
+    monkeypatch.setattr(liveness, "touch", failing_beat)
+    monkeypatch.setattr(writers.Writers, "trigger_alerts", slow)
+    job = await import_file(client, world.staff, csv_bytes([erp_row(1)]))
+    assert missed and job["status"] == "succeeded" and job["counts"]["created"] == 1

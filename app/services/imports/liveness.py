@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,6 +29,7 @@ from app.models import ImportJob
 from app.models.base import utcnow
 from app.services import audit
 
+logger = logging.getLogger(__name__)
 INTERRUPTED = "Interrupted: the process running the import stopped; nothing was written."
 UNFINISHED = ("queued", "running")
 HEARTBEAT = timedelta(seconds=30)
@@ -66,7 +68,10 @@ async def heartbeat(
     async def beat() -> None:
         while True:
             await asyncio.sleep(HEARTBEAT.total_seconds())
-            await touch(sessionmaker, job_id)
+            try:
+                await touch(sessionmaker, job_id)
+            except Exception:  # a missed beat must not fail an import that may yet commit
+                logger.warning("import job %s: heartbeat not written", job_id, exc_info=True)
 
     task = asyncio.create_task(beat()) if shared else None
     try:
