@@ -28,7 +28,6 @@ import harness  # bench/harness.py: run as a script, bench/ is on the path
 from sqlalchemy import select
 
 from app.core.config import Settings
-from app.core.db import make_engine, make_sessionmaker
 from app.core.security import create_access_token
 from app.main import create_app
 from app.models import Learner, User
@@ -80,8 +79,8 @@ async def _get(app: Any, path: str, token: str, accept: str, keep: bool = False)
     return answer
 
 
-async def export_csv(app: Any, token: str) -> tuple[int, int]:
-    return (await _get(app, "/api/v1/learners", token, "text/csv")).size, 1
+async def export_csv(app: Any, token: str) -> int:
+    return (await _get(app, "/api/v1/learners", token, "text/csv")).size
 
 
 async def json_pages(app: Any, token: str) -> tuple[int, int]:
@@ -110,8 +109,7 @@ async def _measure(work: Callable[[], Awaitable[Any]]) -> Measured:
 async def bench(url: str, learners: int) -> None:
     settings = Settings(database_url=url, log_level="WARNING")
     app = create_app(settings)
-    engine = make_engine(settings)
-    sessions = make_sessionmaker(engine)
+    sessions = app.state.sessionmaker
     print(f"{'learners':>9} | {'CSV export':>22} | {'JSON pages of 500':>22} | "
           f"{'CSV peak':>9} | {'all rows read at once':>21}")
     for size in (max(1, learners // 10), learners):
@@ -132,7 +130,7 @@ async def bench(url: str, learners: int) -> None:
                 return len(rows)
 
         await export_csv(app, token)  # warm-up: caches, statistics
-        csv_s, csv_peak, (csv_bytes, _) = await _measure(partial(export_csv, app, token))
+        csv_s, csv_peak, csv_bytes = await _measure(partial(export_csv, app, token))
         json_s, _, (json_bytes, pages) = await _measure(partial(json_pages, app, token))
         _, all_peak, count = await _measure(read_all)
         print(
@@ -143,7 +141,6 @@ async def bench(url: str, learners: int) -> None:
         assert count == size, (count, size)
         print(f"{'':>9}   CSV {csv_bytes / 1e6:.1f} MB; JSON {json_bytes / 1e6:.1f} MB in "
               f"{pages} pages", flush=True)
-    await engine.dispose()
     await app.state.engine.dispose()
 
 

@@ -66,4 +66,7 @@ async def test_csv_has_a_line_per_profile_and_header(client, world: World) -> No
 
 async def test_only_importers_read_the_profiles(client, world: World) -> None:
     for role in ("tutor", "learner", "prescriber", "referent"):
-        assert (await client.get(URL, headers=world[role].headers)).status_code == 403
+        refused = await client.get(URL, headers=world[role].headers)
+        assert refused.status_code == 403
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert "admins, coordinators and staff" in refused.json()["detail"]

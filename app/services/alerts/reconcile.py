@@ -248,7 +248,8 @@ async def reconcile(
 def _new_alert(
     scope: Scope, finding: Finding, owner_id: str | None, now: datetime
 ) -> dict[str, Any]:
-    """Every column of the new alert's row (an executemany needs the same keys in each)."""
+    """The columns a new alert sets; the others take the table's defaults. Every row has the
+    same keys, as one executemany needs."""
     rule = CATALOGUE[finding.rule]
     return {
         "id": new_id(),
@@ -264,13 +265,7 @@ def _new_alert(
         "owner_id": owner_id,
         "due_on": scope.as_of + timedelta(days=rule.due_in_days),
         "facts": jsonable(finding.facts),
-        "title": None,
-        "explanation": None,
         "opened_at": now,
-        "resolved_at": None,
-        "resolution": None,
-        "snoozed_until": None,
-        "raised_by_id": None,
         "created_at": now,
         "updated_at": now,
         "version": 1,

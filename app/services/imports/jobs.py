@@ -96,14 +96,14 @@ async def run(
     try:
         async with sessionmaker() as work:
             # SQLite has one writer: a progress transaction would wait on the import's own.
-            shared = work.get_bind().dialect.name != "sqlite"
+            shared = liveness.shared(work)
 
             async def progress(done: int) -> None:
                 if on_progress is not None:
                     on_progress(done, len(rows))
                 await liveness.progress(sessionmaker, job_id, done, shared)
 
-            async with liveness.heartbeat(sessionmaker, job_id, shared):
+            async with liveness.running(sessionmaker, job_id, shared):
                 outcome = await batch.apply_rows(
                     work, principal, profile, rows, on_progress=progress
                 )

@@ -37,8 +37,9 @@ LEASE = timedelta(minutes=5)  # ten missed heartbeats: a blocked event loop is n
 _rows_done: dict[str, int] = {}  # job id -> rows done, for the jobs this process runs
 
 
-def _one_process(session: AsyncSession) -> bool:
-    return session.get_bind().dialect.name == "sqlite"
+def shared(session: AsyncSession) -> bool:
+    """Whether other processes may run imports on this database (all but SQLite)."""
+    return session.get_bind().dialect.name != "sqlite"
 
 
 async def touch(
@@ -60,10 +61,11 @@ async def progress(
 
 
 @contextlib.asynccontextmanager
-async def heartbeat(
+async def running(
     sessionmaker: async_sessionmaker[AsyncSession], job_id: str, shared: bool
 ) -> AsyncIterator[None]:
-    """While the block runs, touch the job's row every HEARTBEAT (shared databases only)."""
+    """The import's run: on a shared database its row is touched every HEARTBEAT; its rows
+    done in memory are forgotten when it ends."""
 
     async def beat() -> None:
         while True:
@@ -86,7 +88,7 @@ async def heartbeat(
 
 def _dead(session: AsyncSession, job: ImportJob, now: datetime) -> bool:
     return (
-        job.status in UNFINISHED and not _one_process(session) and job.updated_at < now - LEASE
+        job.status in UNFINISHED and shared(session) and job.updated_at < now - LEASE
     )
 
 
@@ -107,7 +109,7 @@ async def fail_interrupted_jobs(session: AsyncSession) -> int:
     their lease on PostgreSQL). Their transaction never committed: nothing of them was written.
     Flushes, never commits."""
     stmt = select(ImportJob).where(ImportJob.status.in_(UNFINISHED))
-    if not _one_process(session):
+    if shared(session):
         stmt = stmt.where(ImportJob.updated_at < utcnow() - LEASE)
     stale = (await session.scalars(stmt)).all()
     for job in stale:

@@ -6,7 +6,7 @@ Headers are compared folded (case, accents, spaces and underscores ignored), so 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from app.errors import ValidationFailed
 from app.services.imports.parsing import Row, fold
@@ -198,21 +198,14 @@ def get(name: str) -> Profile:
         ) from None
 
 
-@dataclass(frozen=True)
-class Column:
-    header: str
-    field: str  # <object>.<field>, as in FIELDS
-    contract: int  # which of the row's contracts (the dashboard has up to four), else 1
-
-
 def catalogue() -> list[dict[str, object]]:
     """Every profile as integrators read it: each accepted header and what it feeds."""
     out: list[dict[str, object]] = []
     for profile in PROFILES.values():
         columns = []
         for header, target in profile.headers.items():
-            name, _, slot = target.partition("#")
-            columns.append(asdict(Column(header, name, int(slot or 1))))
+            name, _, slot = target.partition("#")  # "company.siret#2": the row's 2nd contract
+            columns.append({"header": header, "field": name, "contract": int(slot or 1)})
         out.append({
             "name": profile.name, "source": profile.source, "columns": columns,
             "contract_kinds": dict(profile.kinds),
